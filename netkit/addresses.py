@@ -1,0 +1,169 @@
+"""`Address`: an IP address on a link, and adding, listing, removing them.
+
+As `ip` does, a bare address means a /32 (/128) and an IPv4 address gets
+IFA_LOCAL and IFA_ADDRESS both.  A /24 also gives the link a connected
+route to its subnet; a /32 gives none, so nothing else on the cable can
+be reached (the walk-through's "missing netmask" mistake).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from netkit.rtnl import addr as rtaddr
+from netkit.rtnl.common import SCOPES
+
+if TYPE_CHECKING:
+    from netkit.links import Link
+    from netkit.namespace import Namespace
+
+IPInterface = ipaddress.IPv4Interface | ipaddress.IPv6Interface
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+FOREVER = rtaddr.INFINITY_LIFE_TIME
+
+
+@dataclass(frozen=True)
+class Address:
+    """An IP address on a link (like one line of `ip addr show`).
+
+    Lifetimes are in seconds, None meaning forever; `flags` are names
+    such as "permanent", "tentative", "nodad", "secondary".
+    """
+
+    address: IPInterface
+    dev: str
+    index: int
+    scope: str
+    label: str | None
+    flags: tuple[str, ...]
+    family: int
+    broadcast: IPAddress | None = None
+    valid_lft: int | None = None
+    preferred_lft: int | None = None
+    proto: str | None = None
+
+    @property
+    def prefixlen(self) -> int:
+        return self.address.network.prefixlen
+
+    @property
+    def ip(self) -> IPAddress:
+        return self.address.ip
+
+    @property
+    def tentative(self) -> bool:
+        """IPv6 duplicate-address detection has not finished yet."""
+        return "tentative" in self.flags
+
+    def __str__(self) -> str:
+        return str(self.address)
+
+    @classmethod
+    def from_message(
+        cls, message: rtaddr.AddrMessage, dev: str
+    ) -> Address | None:
+        interface = rtaddr.interface_of(message)
+        if interface is None:
+            return None
+        cache = message.get("cacheinfo") or {}
+        proto = message.get("proto")
+        return cls(
+            address=interface,
+            dev=dev,
+            index=message.index,
+            scope=SCOPES.name(message.scope),
+            label=message.get("label"),
+            flags=rtaddr.flag_names(rtaddr.flags_of(message)),
+            family=message.family,
+            broadcast=message.get("broadcast"),
+            valid_lft=_lifetime(cache.get("valid")),
+            preferred_lft=_lifetime(cache.get("preferred")),
+            proto=None if proto is None else rtaddr.PROTOCOLS.name(proto),
+        )
+
+
+def _lifetime(value: int | None) -> int | None:
+    return None if value is None or value == FOREVER else value
+
+
+def add(
+    link: Link,
+    address: str,
+    *,
+    nodad: bool = False,
+    valid_lft: int | None = None,
+    preferred_lft: int | None = None,
+    flags: tuple[str, ...] | list[str] = (),
+    replace: bool = False,
+    **options: Any,
+) -> Address:
+    """Add `address` to `link` (see `Link.add_address`).
+
+    AddressExists when it is there already (unless `replace`); ValueError
+    for an address that does not parse or a prefix out of range.
+    """
+    names = list(flags) + (["nodad"] if nodad else [])
+    request = rtaddr.new_addr(
+        address,
+        link.index,
+        flags=names,
+        valid=valid_lft,
+        preferred=preferred_lft,
+        replace=replace,
+        **options,
+    )
+    link._request(request)
+    interface = rtaddr.interface_of(request.body)
+    for found in list_addresses(link.namespace, link):
+        if found.address == interface:
+            return found
+    raise AssertionError(f"{interface} vanished right after it was added")
+
+
+def delete(link: Link, address: str) -> None:
+    """Remove `address` from `link` (see `Link.delete_address`)."""
+    link._request(rtaddr.del_addr(address, link.index))
+
+
+def flush(link: Link, family: int | str | None = None) -> int:
+    """Remove all of `link`'s addresses; return how many went.
+
+    Secondary addresses may go with their primary, so each is removed
+    only if still there.
+    """
+    count = 0
+    for found in list_addresses(link.namespace, link, family):
+        try:
+            link._request(rtaddr.del_addr(str(found.address), link.index))
+        except OSError as exc:
+            from netkit.errors import AddressNotAvailable, NotFound
+
+            if not isinstance(exc, NotFound | AddressNotAvailable):
+                raise
+            continue
+        count += 1
+    return count
+
+
+def list_addresses(
+    ns: Namespace,
+    link: Link | None = None,
+    family: int | str | None = None,
+) -> list[Address]:
+    """The addresses of `ns`, or of one link (like `ip addr show`)."""
+    from netkit.links import list_links
+
+    index = link.index if link is not None else 0
+    messages = ns.rtnl.dump(*rtaddr.dump_addrs(family, index))
+    if link is not None:
+        names = {link.index: link.name}
+    else:
+        names = {item.index: item.name for item in list_links(ns)}
+    found = (
+        Address.from_message(m, names.get(m.index, str(m.index)))
+        for m in messages
+    )
+    return [a for a in found if a is not None]

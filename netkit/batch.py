@@ -1,0 +1,174 @@
+"""`ns.batch()`: bulk changes to one namespace in few round trips.
+
+The calls mirror the namespace's and links' own (add_route, add_address,
+...) but only queue requests; the block's end sends them pipelined (see
+`netkit.netlink.batch`) and raises one `BatchError` naming every request
+that failed.  Links are named by name or index; each name is looked up
+once per batch, so a link the batch itself creates is named by the
+request that creates it, not looked up.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from netkit.netlink.batch import Batch, BatchError
+from netkit.rtnl import addr as rtaddr
+from netkit.rtnl import link as rtlink
+from netkit.rtnl import neigh as rtneigh
+from netkit.rtnl import route as rtroute
+from netkit.rtnl.common import Request
+
+if TYPE_CHECKING:
+    from netkit.links import Link
+    from netkit.namespace import Namespace
+
+__all__ = ["BatchError", "NamespaceBatch"]
+
+
+class NamespaceBatch:
+    """Requests for one namespace, queued until the `with` block ends."""
+
+    def __init__(self, ns: Namespace, **options: Any) -> None:
+        self.namespace = ns
+        self._batch = Batch(ns.rtnl, **options)
+        self._indexes: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self._batch)
+
+    def __enter__(self) -> NamespaceBatch:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: Any) -> None:
+        if kind is None:
+            self.send()
+
+    def send(self) -> int:
+        """Send what is queued; the number of requests sent."""
+        return self._batch.send()
+
+    def add(self, request: Request) -> int:
+        """Queue any request built by `netkit.rtnl`; its index."""
+        return self._batch.add(*request)
+
+    def _index(self, link: Link | str | int) -> int:
+        from netkit.links import Link, resolve_index
+
+        if isinstance(link, str):
+            if link not in self._indexes:
+                self._indexes[link] = resolve_index(self.namespace, link)
+            return self._indexes[link]
+        if isinstance(link, Link):
+            return resolve_index(self.namespace, link)
+        return rtlink.check_index(link)
+
+    # Routes, addresses, neighbours.
+
+    def add_route(
+        self,
+        dst: str,
+        *,
+        via: str | None = None,
+        dev: Link | str | int | None = None,
+        src: str | None = None,
+        replace: bool = False,
+        **options: Any,
+    ) -> int:
+        """Queue `ip route add` (options as `Namespace.add_route`)."""
+        options = self._route_options(via, dev, src, options)
+        return self.add(rtroute.new_route(dst, replace=replace, **options))
+
+    def delete_route(
+        self,
+        dst: str,
+        *,
+        via: str | None = None,
+        dev: Link | str | int | None = None,
+        **options: Any,
+    ) -> int:
+        """Queue `ip route del`."""
+        options = self._route_options(via, dev, None, options)
+        return self.add(rtroute.del_route(dst, **options))
+
+    def _route_options(
+        self,
+        via: str | None,
+        dev: Link | str | int | None,
+        src: str | None,
+        options: dict[str, Any],
+    ) -> dict[str, Any]:
+        if via is not None:
+            options["gateway"] = via
+        if dev is not None:
+            options["oif"] = self._index(dev)
+        if src is not None:
+            options["prefsrc"] = src
+        return options
+
+    def add_address(
+        self, dev: Link | str | int, address: str, **options: Any
+    ) -> int:
+        """Queue `ip addr add ADDRESS dev DEV` (options of `new_addr`)."""
+        return self.add(rtaddr.new_addr(address, self._index(dev), **options))
+
+    def delete_address(self, dev: Link | str | int, address: str) -> int:
+        """Queue `ip addr del ADDRESS dev DEV`."""
+        return self.add(rtaddr.del_addr(address, self._index(dev)))
+
+    def add_neighbour(
+        self, ip: str, *, mac: str, dev: Link | str | int, **options: Any
+    ) -> int:
+        """Queue `ip neigh add IP lladdr MAC dev DEV`."""
+        index = self._index(dev)
+        return self.add(rtneigh.new_neigh(ip, index, lladdr=mac, **options))
+
+    def delete_neighbour(self, ip: str, *, dev: Link | str | int) -> int:
+        """Queue `ip neigh del IP dev DEV`."""
+        return self.add(rtneigh.del_neigh(ip, self._index(dev)))
+
+    # Links.
+
+    def add_link(
+        self, name: str, kind: str, data: Any = None, **attrs: Any
+    ) -> int:
+        """Queue `ip link add NAME type KIND` (attrs: IFLA names)."""
+        return self.add(rtlink.new_link(name, kind, data, **attrs))
+
+    def add_veth(
+        self,
+        name: str,
+        peer: str,
+        *,
+        peer_ns: Namespace | None = None,
+        **attrs: Any,
+    ) -> int:
+        """Queue a veth pair, its peer born in `peer_ns` if given."""
+        fd = None
+        if peer_ns is not None and peer_ns != self.namespace:
+            fd = peer_ns.fileno()
+        request = rtlink.veth_pair(name, peer, peer_netns_fd=fd, **attrs)
+        return self.add(request)
+
+    def set_link(
+        self, link: Link | str | int, *, up: bool | None = None, **attrs: Any
+    ) -> int:
+        """Queue `ip link set` (up=, mtu=, master=, ...: IFLA names)."""
+        if isinstance(link, str) and link not in self._indexes:
+            return self.add(_by_name(rtlink.set_link, link, up, attrs))
+        return self.add(rtlink.set_link(self._index(link), up=up, **attrs))
+
+    def delete_link(self, link: Link | str | int) -> int:
+        """Queue `ip link del`; a veth end takes its peer along."""
+        if isinstance(link, str) and link not in self._indexes:
+            return self.add(rtlink.del_link(ifname=link))
+        return self.add(rtlink.del_link(self._index(link)))
+
+
+def _by_name(build: Any, name: str, up: bool | None, attrs: dict) -> Request:
+    # A link made earlier in this batch has no index yet: the kernel takes
+    # IFLA_IFNAME with index 0 as the name of the link to change.
+    request = build(1, up=up, **attrs)
+    request.body.index = 0
+    request.body["ifname"] = rtlink.check_ifname(name)
+    return request

@@ -1,0 +1,94 @@
+"""The `netkit` command.
+
+Each subcommand is a module of this package with `add_parser(subparsers)`
+and `run(args) -> int`; `COMMANDS` lists them in the order `--help` shows.
+Exit status: 0 success, 1 the operation failed (the kernel's message is
+printed), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from importlib import import_module
+
+import netkit
+
+COMMANDS = ("demo", "up", "down", "show", "ns", "monitor", "bench")
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+ROOT_HINT = (
+    "netkit needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN) to change "
+    "namespaces and links; run it with sudo"
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser for `netkit` and all its subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="netkit",
+        description=(
+            "Build Linux networks: network namespaces, veth cables, "
+            "bridges, addresses and routes, over rtnetlink."
+        ),
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"netkit {netkit.__version__}"
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="show each netlink request as it is sent",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        module = _command(name)
+        if module is not None:
+            module.add_parser(subparsers)
+    return parser
+
+
+def _command(name: str):
+    try:
+        return import_module(f"netkit.cli.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"netkit.cli.{name}":
+            raise
+        return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    if args.verbose:
+        _log_requests()
+
+    try:
+        return args.run(args)
+    except PermissionError as exc:
+        print(f"netkit: {exc}\nnetkit: {ROOT_HINT}", file=sys.stderr)
+        return EXIT_FAILED
+    except (OSError, ValueError) as exc:
+        print(f"netkit: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return 130
+
+
+def _log_requests() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("netkit: %(message)s"))
+    logger = logging.getLogger("netkit")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,210 @@
+"""ICMP echo (ping) without the ping binary.
+
+The socket is a raw ICMP or ICMPv6 socket opened by the caller inside the
+namespace to ping from (a socket stays in the namespace it was born in);
+this module builds echo requests, sends them and matches the replies by
+identifier and sequence number.  Failures the network reports, such as no
+route or no answer, are part of the result, not exceptions.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import select
+import socket
+import struct
+import time
+from dataclasses import dataclass, field
+
+ICMP_ECHOREPLY = 0
+ICMP_DEST_UNREACH = 3
+ICMP_ECHO = 8
+ICMP_TIME_EXCEEDED = 11
+ICMPV6_DEST_UNREACH = 1
+ICMPV6_TIME_EXCEED = 3
+ICMPV6_ECHO_REQUEST = 128
+ICMPV6_ECHO_REPLY = 129
+
+# type, code, checksum, identifier, sequence number
+_ECHO = struct.Struct("!BBHHH")
+_PAYLOAD = b"netkit-ping-" + bytes(range(36))
+
+
+@dataclass
+class PingResult:
+    """What came of pinging `address`: one entry in `rtts` per reply.
+
+    `rtts` are round-trip times in milliseconds, in the order of the
+    replies; `error` says why some or all requests got no reply ("Network
+    is unreachable", "Destination unreachable"), or is None.
+    """
+
+    address: str
+    sent: int = 0
+    rtts: list[float] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def received(self) -> int:
+        return len(self.rtts)
+
+    @property
+    def ok(self) -> bool:
+        """Every request sent got its reply."""
+        return self.sent > 0 and self.received == self.sent
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def summary(self) -> str:
+        """One line in the spirit of ping's statistics."""
+        text = f"{self.sent} sent, {self.received} received"
+        if self.rtts:
+            text += (
+                f", rtt min/avg/max {min(self.rtts):.3f}/"
+                f"{sum(self.rtts) / len(self.rtts):.3f}/"
+                f"{max(self.rtts):.3f} ms"
+            )
+        if self.error:
+            text += f" ({self.error})"
+        return text
+
+
+def open_socket(family: int) -> socket.socket:
+    """A raw ICMP socket of `family` in the calling thread's namespace."""
+    proto = (
+        socket.IPPROTO_ICMPV6
+        if family == socket.AF_INET6
+        else socket.IPPROTO_ICMP
+    )
+    return socket.socket(family, socket.SOCK_RAW | socket.SOCK_CLOEXEC, proto)
+
+
+def family_of(address: str) -> int:
+    """AF_INET or AF_INET6; ValueError when `address` is not an IP."""
+    version = ipaddress.ip_address(address).version
+    return socket.AF_INET6 if version == 6 else socket.AF_INET
+
+
+def checksum(data: bytes) -> int:
+    """The Internet checksum (RFC 1071) of `data`."""
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF
+
+
+def echo_request(family: int, ident: int, seq: int) -> bytes:
+    """An echo request; for ICMPv6 the kernel fills in the checksum."""
+    kind = ICMPV6_ECHO_REQUEST if family == socket.AF_INET6 else ICMP_ECHO
+    packet = _ECHO.pack(kind, 0, 0, ident, seq) + _PAYLOAD
+    if family == socket.AF_INET6:
+        return packet
+    return _ECHO.pack(kind, 0, checksum(packet), ident, seq) + _PAYLOAD
+
+
+def parse_reply(
+    family: int, data: bytes, ident: int
+) -> tuple[str, int] | None:
+    """("reply", seq) or ("unreachable", seq) for our packets, else None.
+
+    An ICMP error counts when the request it quotes is one of ours.
+    """
+    v6 = family == socket.AF_INET6
+    icmp = data if v6 else _after_ipv4_header(data)
+    if len(icmp) < _ECHO.size:
+        return None
+    kind, _code, _sum, got_ident, seq = _ECHO.unpack_from(icmp)
+    if kind == (ICMPV6_ECHO_REPLY if v6 else ICMP_ECHOREPLY):
+        return ("reply", seq) if got_ident == ident else None
+
+    errors = (
+        (ICMPV6_DEST_UNREACH, ICMPV6_TIME_EXCEED)
+        if v6
+        else (ICMP_DEST_UNREACH, ICMP_TIME_EXCEEDED)
+    )
+    if kind not in errors:
+        return None
+    quoted = icmp[8 + 40 :] if v6 else _after_ipv4_header(icmp[8:])
+    if len(quoted) < _ECHO.size:
+        return None
+    kind, _code, _sum, got_ident, seq = _ECHO.unpack_from(quoted)
+    request = ICMPV6_ECHO_REQUEST if v6 else ICMP_ECHO
+    if kind == request and got_ident == ident:
+        return ("unreachable", seq)
+    return None
+
+
+def _after_ipv4_header(data: bytes) -> bytes:
+    # IPv4 raw sockets deliver the IP header; ICMPv6 ones do not.
+    if len(data) < 20:
+        return b""
+    return data[(data[0] & 0x0F) * 4 :]
+
+
+def ping(
+    sock: socket.socket,
+    address: str,
+    *,
+    count: int = 3,
+    timeout: float = 1.0,
+    interval: float = 0.2,
+) -> PingResult:
+    """Send `count` echo requests to `address` and collect the replies.
+
+    Each request waits up to `timeout` seconds for its reply; requests
+    start at least `interval` seconds apart.
+    """
+    if count < 1 or timeout <= 0 or interval < 0:
+        raise ValueError("count must be >= 1, timeout > 0, interval >= 0")
+    family = family_of(address)
+    ident = int.from_bytes(os.urandom(2), "big")
+    result = PingResult(address)
+
+    for seq in range(1, count + 1):
+        started = time.perf_counter()
+        try:
+            sock.sendto(echo_request(family, ident, seq), (address, 0))
+        except OSError as exc:
+            result.error = os.strerror(exc.errno or 0)
+            break
+        result.sent += 1
+
+        outcome = _wait_reply(sock, family, ident, seq, started + timeout)
+        if outcome == "reply":
+            result.rtts.append((time.perf_counter() - started) * 1000)
+        elif outcome == "unreachable":
+            result.error = "Destination unreachable"
+        elif result.error is None:
+            result.error = f"no reply within {timeout:g} s"
+
+        pause = started + interval - time.perf_counter()
+        if seq < count and pause > 0:
+            time.sleep(pause)
+
+    if result.ok:
+        result.error = None
+    return result
+
+
+def _wait_reply(
+    sock: socket.socket, family: int, ident: int, seq: int, deadline: float
+) -> str | None:
+    while True:
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            return None
+        readable, _, _ = select.select([sock], [], [], left)
+        if not readable:
+            return None
+        try:
+            data = sock.recv(65535)
+        except OSError as exc:
+            # An ICMP error queued on the socket (EHOSTUNREACH and friends).
+            return "unreachable" if exc.errno else None
+        match = parse_reply(family, data, ident)
+        if match is not None and match[1] == seq:
+            return match[0]

@@ -1,0 +1,415 @@
+"""`Namespace`: a network namespace, a room with its own links and routes.
+
+A `Namespace` holds an open descriptor of its namespace for its whole
+life, so it always refers to the namespace it opened: when its name is
+deleted and added again, the new name is another namespace, and this
+object still refers to the old one (KERNEL-FACTS 12).  The descriptor
+is closed by `close()`, `delete()`, or when the object is collected.
+
+The work is done by `netkit.ns`; this class ties it to one namespace.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import subprocess
+import threading
+import weakref
+from collections.abc import Callable, Mapping, Sequence
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from netkit import addresses, icmp, links, neighbours, routes, sysctl
+from netkit.errors import NamespaceNotFound
+from netkit.netlink.socket import NetlinkSocket
+from netkit.ns import command, enter, names, nsfs
+
+if TYPE_CHECKING:
+    from netkit.addresses import Address
+    from netkit.batch import NamespaceBatch
+    from netkit.icmp import PingResult
+    from netkit.links import Link
+    from netkit.neighbours import Neighbour
+    from netkit.routes import Route
+
+T = TypeVar("T")
+
+
+class Namespace:
+    """A network namespace, named (/run/netns/NAME) or anonymous.
+
+    `Namespace(name)` opens an existing named one (`NamespaceNotFound` if
+    there is none); `create`, `new`, `current`, `from_pid` and `from_path`
+    make or open others.  Two objects for the same namespace compare
+    equal.  `with ns:` moves the calling thread in, and back on exit.
+    """
+
+    def __init__(self, name: str) -> None:
+        path = names.path_for(name)
+        self._adopt(nsfs.open_netns(path, f"named {name!r}"), name)
+
+    @classmethod
+    def _wrap(cls, fd: int, name: str | None) -> Namespace:
+        ns = cls.__new__(cls)
+        ns._adopt(fd, name)
+        return ns
+
+    def _adopt(self, fd: int, name: str | None) -> None:
+        self._fd = fd
+        self._closer = weakref.finalize(self, os.close, fd)
+        self._name = name
+        self._id = nsfs.identity(fd)
+        self._rtnl: NetlinkSocket | None = None
+        self._rtnl_lock = threading.Lock()
+
+    # Making and finding namespaces.
+
+    @classmethod
+    def create(cls, name: str) -> Namespace:
+        """Add a named namespace, like `ip netns add NAME`.
+
+        Raises ValueError for a bad name, `NamespaceExists` when it is
+        taken, `PermissionError` without CAP_SYS_ADMIN.
+        """
+        return cls._wrap(names.create(name), name)
+
+    @classmethod
+    def new(cls) -> Namespace:
+        """An anonymous namespace that lives while something holds it."""
+        return cls._wrap(enter.on_thread(nsfs.new_netns), None)
+
+    @classmethod
+    def current(cls) -> Namespace:
+        """The namespace of the calling thread, now."""
+        return cls._wrap(nsfs.open_netns(nsfs.THREAD_NET), None)
+
+    @classmethod
+    def from_pid(cls, pid: int) -> Namespace:
+        """The namespace of process `pid` (a container's, say)."""
+        if isinstance(pid, bool) or not isinstance(pid, int) or pid <= 0:
+            raise ValueError(f"a process id is a positive int, not {pid!r}")
+
+        fd = nsfs.open_netns(f"/proc/{pid}/ns/net", f"of process {pid}")
+        return cls._wrap(fd, None)
+
+    @classmethod
+    def from_path(cls, path: str | os.PathLike[str]) -> Namespace:
+        """The namespace a file names: /proc/PID/ns/net, a bind mount..."""
+        path = os.fspath(path)
+        folder, base = os.path.split(os.path.abspath(path))
+        name = base if folder == names.RUN_DIR else None
+        return cls._wrap(nsfs.open_netns(path), name)
+
+    @classmethod
+    def list(cls) -> list[str]:
+        """The names of the named namespaces, like `ip netns list`."""
+        return names.list_names()
+
+    @classmethod
+    def identify(cls, pid: int | None = None) -> list[str]:
+        """The names of process `pid`'s namespace, like `ip netns identify`.
+
+        `pid` defaults to this process; an empty list means no name.
+        """
+        pid = os.getpid() if pid is None else pid
+        target = nsfs.identity_of(f"/proc/{pid}/ns/net")
+        if target is None:
+            raise NamespaceNotFound(errno.ESRCH, f"no process {pid}")
+        return names.names_of(target)
+
+    # What it is.
+
+    @property
+    def name(self) -> str | None:
+        """The name in /run/netns, None for an anonymous namespace."""
+        return self._name
+
+    @property
+    def inode(self) -> int:
+        """The namespace's inode number, as in `ls -L -i /proc/PID/ns/net`."""
+        return self._id[1]
+
+    @property
+    def path(self) -> str:
+        """A path that opens this namespace (for `nsenter --net=PATH`)."""
+        if self._name is not None:
+            return os.path.join(names.RUN_DIR, self._name)
+        return f"/proc/{os.getpid()}/fd/{self.fileno()}"
+
+    @property
+    def closed(self) -> bool:
+        return not self._closer.alive
+
+    def fileno(self) -> int:
+        """The descriptor that holds the namespace (for `setns`)."""
+        if self.closed:
+            raise ValueError(f"{self!r} is closed")
+        return self._fd
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Namespace):
+            return NotImplemented
+        return self._id == other._id
+
+    def __hash__(self) -> int:
+        return hash(self._id)
+
+    def __repr__(self) -> str:
+        label = repr(self._name) if self._name is not None else "anonymous"
+        state = " closed" if self.closed else ""
+        return f"<Namespace {label} inode={self.inode}{state}>"
+
+    # Being inside.
+
+    def __enter__(self) -> Namespace:
+        enter.enter(self.fileno())
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        enter.leave()
+
+    def run(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Call `func(*args, **kwargs)` inside, on a thread of its own.
+
+        Returns what `func` returned, or raises what it raised.
+        """
+        return enter.run_inside(self.fileno(), func, args, kwargs)
+
+    def socket(self, **options: Any) -> NetlinkSocket:
+        """A netlink socket bound to this namespace, for use anywhere.
+
+        `options` go to `NetlinkSocket` (protocol, groups, rcvbuf...).
+        """
+        with self:
+            return NetlinkSocket(**options)
+
+    @property
+    def rtnl(self) -> NetlinkSocket:
+        """This namespace's own rtnetlink socket, opened on first use.
+
+        The objects bound to the namespace (links, addresses...) send their
+        requests through it; it is closed with the namespace.
+        """
+        if self._rtnl is None:
+            with self._rtnl_lock:
+                if self._rtnl is None:
+                    self._rtnl = self.socket()
+        return self._rtnl
+
+    def exec(
+        self,
+        argv: Sequence[command.Arg],
+        *,
+        check: bool = False,
+        capture_output: bool = False,
+        timeout: float | None = None,
+        input: str | bytes | None = None,
+        env: Mapping[str, str] | None = None,
+        cwd: command.Arg | None = None,
+        text: bool = False,
+        stdin: command.File = None,
+        stdout: command.File = None,
+        stderr: command.File = None,
+    ) -> subprocess.CompletedProcess[Any]:
+        """Run a command inside, like `ip netns exec NAME ARGV...`.
+
+        The command sees the namespace's /sys and, for a named namespace,
+        /etc/netns/NAME over /etc; the caller's mounts do not change.  No
+        shell runs it (a string argv is a TypeError), and it inherits no
+        descriptor but 0, 1 and 2.  Arguments and result as for
+        `subprocess.run`.
+        """
+        return command.run(
+            self.fileno(),
+            self._name,
+            argv,
+            check=check,
+            capture_output=capture_output,
+            timeout=timeout,
+            input=input,
+            env=env,
+            cwd=cwd,
+            text=text,
+            stdin=stdin,
+            stdout=stdout,
+            stderr=stderr,
+        )
+
+    def pids(self) -> list[int]:
+        """Host PIDs of the processes inside, like `ip netns pids NAME`."""
+        return nsfs.pids_in(self._id)
+
+    # Ending.
+
+    def delete(self) -> None:
+        """Remove the name and close this object, like `ip netns del NAME`.
+
+        The namespace lives on while a process (or another `Namespace`)
+        is inside it.  Raises `NamespaceNotFound` when the name is gone,
+        or now names another namespace.  An anonymous namespace is only
+        closed.
+        """
+        if self._name is not None:
+            current = nsfs.identity_of(self.path)
+            if current is not None and current != self._id:
+                raise NamespaceNotFound(
+                    errno.ENOENT,
+                    f"the name {self._name!r} no longer names this namespace",
+                )
+            names.delete(self._name)
+        self.close()
+
+    def close(self) -> None:
+        """Let go of the namespace (it ends when nothing else holds it)."""
+        if self._rtnl is not None:
+            self._rtnl.close()
+        self._closer()
+
+    # What is inside: links, addresses, routes, neighbours.
+
+    def links(self, **filters: Any) -> list[Link]:
+        """The links, like `ip link show`.
+
+        `filters` are done by the kernel: master= (an index) for a
+        bridge's ports, kind= ("veth", "bridge") for one kind.
+        """
+        return links.list_links(self, **filters)
+
+    def link(self, ref: str | int) -> Link:
+        """One link by name or index; `LinkNotFound` when there is none."""
+        return links.get(self, ref)
+
+    def addresses(self, family: int | str | None = None) -> list[Address]:
+        """Every address of every link, like `ip addr show`."""
+        return addresses.list_addresses(self, None, family)
+
+    def routes(
+        self,
+        table: int | str | None = "main",
+        family: int | str | None = None,
+        **filters: Any,
+    ) -> list[Route]:
+        """The routes of a table, like `ip route show [table T]`.
+
+        The main table by default, every table with `table=None`;
+        `family` 4 or 6 for one family.
+        """
+        return routes.list_routes(self, table, family, **filters)
+
+    def add_route(
+        self,
+        dst: str,
+        *,
+        via: str | None = None,
+        dev: Link | str | int | None = None,
+        metric: int | None = None,
+        table: int | str = "main",
+        src: str | None = None,
+        **options: Any,
+    ) -> None:
+        """Add a route, like `ip route add DST [via GW] [dev X]`.
+
+        `dst` is a prefix, a bare address or "default".  `options`:
+        scope=, protocol=, type=, onlink=, metrics=, nexthops= (see
+        `netkit.rtnl.route.new_route`).  RouteExists when it is there;
+        NetworkUnreachable ("Nexthop has invalid gateway") when no
+        connected prefix reaches `via`.
+        """
+        routes.add(
+            self,
+            dst,
+            via=via,
+            dev=dev,
+            src=src,
+            metric=metric,
+            table=table,
+            **options,
+        )
+
+    def replace_route(self, dst: str, **options: Any) -> None:
+        """Add a route or replace the one there, like `ip route replace`."""
+        routes.add(self, dst, replace=True, **options)
+
+    def delete_route(self, dst: str, **options: Any) -> None:
+        """Remove a route, like `ip route del DST`; RouteNotFound if absent.
+
+        `options` (via=, dev=, table=, metric=...) narrow which route.
+        """
+        routes.delete(self, dst, **options)
+
+    def neighbours(
+        self,
+        dev: Link | str | int | None = None,
+        family: int | str | None = None,
+    ) -> list[Neighbour]:
+        """The ARP/NDP table, like `ip neigh show [dev X]`."""
+        return neighbours.list_neighbours(self, dev, family)
+
+    def add_neighbour(
+        self, ip: str, *, mac: str, dev: Link | str | int, **options: Any
+    ) -> None:
+        """Add a permanent entry, like `ip neigh add IP lladdr MAC dev X`.
+
+        NeighbourExists when there is one (pass replace=True to replace).
+        """
+        neighbours.add(self, ip, mac=mac, dev=dev, **options)
+
+    def delete_neighbour(self, ip: str, *, dev: Link | str | int) -> None:
+        """Remove an entry, like `ip neigh del IP dev X`."""
+        neighbours.delete(self, ip, dev=dev)
+
+    def flush_neighbours(self, dev: Link | str | int | None = None) -> int:
+        """Remove entries, like `ip neigh flush [dev X]`; how many went."""
+        return neighbours.flush(self, dev)
+
+    def batch(self, **options: Any) -> NamespaceBatch:
+        """Queue many changes and send them pipelined when the block ends.
+
+        `with ns.batch() as b: b.add_route(...)`; one `BatchError` at the
+        end lists every request that failed.  `stop_on_error=True` stops
+        at the first failing datagram.
+        """
+        from netkit.batch import NamespaceBatch
+
+        return NamespaceBatch(self, **options)
+
+    def sysctl(self, key: str, value: int | str | None = None) -> Any:
+        """Read a `net.*` setting, or write it when `value` is given.
+
+        Like `ip netns exec NS sysctl KEY[=VALUE]`; only this namespace's
+        settings change.  ValueError for keys outside `net.*`.
+        """
+        sysctl.path_of(key)
+        if value is None:
+            return self.run(sysctl.read, key)
+        self.run(sysctl.write, key, value)
+        return None
+
+    def ping(
+        self,
+        address: str,
+        *,
+        count: int = 3,
+        timeout: float = 1.0,
+        interval: float = 0.2,
+    ) -> PingResult:
+        """Send ICMP echo requests from inside, with no ping binary.
+
+        Returns a `PingResult` (round-trip times of the replies, and why
+        some are missing: "Network is unreachable", no reply in time).
+        """
+        family = icmp.family_of(address)
+        with self.run(icmp.open_socket, family) as sock:
+            return icmp.ping(
+                sock,
+                address,
+                count=count,
+                timeout=timeout,
+                interval=interval,
+            )

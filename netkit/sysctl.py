@@ -1,0 +1,48 @@
+"""Kernel settings of a network namespace (the `net.*` sysctls).
+
+`/proc/sys/net` shows the settings of the namespace of the thread that
+opens a file there, so the file is opened on a thread inside the
+namespace.  Only `net.*` keys are per namespace; others (`kernel.*`,
+`vm.*`) belong to the whole machine and are refused.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def path_of(key: str) -> Path:
+    """The /proc/sys file of a `net.*` key, in dotted or slashed form.
+
+    In the dotted form a dot separates levels, so an interface whose name
+    holds a dot must be given in the slashed form ("net/ipv4/conf/a.1/...").
+    """
+    parts = []
+    if isinstance(key, str) and not any(c.isspace() or c == "\0" for c in key):
+        parts = key.split("/") if "/" in key else key.split(".")
+    if (
+        len(parts) < 2
+        or parts[0] != "net"
+        or any(part in ("", ".", "..") for part in parts)
+    ):
+        raise ValueError(f"{key!r} is not a net.* sysctl key")
+    return Path("/proc/sys", *parts)
+
+
+def read(key: str) -> int | str:
+    """Read a setting of the calling thread's namespace.
+
+    An integer comes back as an int, anything else as the kernel's text.
+    """
+    text = path_of(key).read_text().strip()
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+def write(key: str, value: int | str) -> None:
+    """Change a setting of the calling thread's namespace."""
+    if isinstance(value, bool):
+        value = int(value)
+    path_of(key).write_text(f"{value}\n")
