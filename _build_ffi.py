@@ -17,11 +17,22 @@ from cffi import FFI
 
 HERE = Path(__file__).resolve().parent
 
+# <net/if.h> (glibc's struct ifreq and IFF_UP...) and <linux/if.h> define
+# the same names and cannot be included together; netkit takes glibc's and
+# none of the headers below pulls in <linux/if.h>.
+# __SANE_USERSPACE_TYPES__ makes __u64 "unsigned long long" everywhere, as
+# STRUCTS declares it.
 SOURCE = """
 #define _GNU_SOURCE
+#define __SANE_USERSPACE_TYPES__
 #include <sched.h>
 #include <sys/mount.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
+#include <net/if.h>
+#include <linux/if_tun.h>
+#include <linux/sockios.h>
+#include <linux/ethtool.h>
 """
 
 
@@ -37,7 +48,7 @@ def _load_decls():
 decls = _load_decls()
 
 ffibuilder = FFI()
-ffibuilder.cdef(decls.FUNCTIONS + decls.constants_cdef())
+ffibuilder.cdef(decls.FUNCTIONS + decls.STRUCTS + decls.constants_cdef())
 ffibuilder.set_source("netkit._netkit_ffi", SOURCE)
 
 

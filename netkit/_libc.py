@@ -1,4 +1,4 @@
-"""setns(2), unshare(2), mount(2), umount2(2) and sethostname(2) from libc.
+"""setns(2), unshare(2), mount(2), umount2(2), sethostname(2), ioctl(2).
 
 Importing this module loads the bindings, once; ``import netkit`` does not
 import it. Two ways to reach libc, one surface:
@@ -11,6 +11,11 @@ import it. Two ways to reach libc, one surface:
   declarations at run time. The constants come from the table in
   ``netkit._ffi_decls``; a unit test checks it against the compiled module.
 
+The structures of the ioctl layer (``struct ifreq``, the ethtool ones) are
+declared in full in both modes; ``ffi`` allocates them. In API mode they
+are checked against the compiler's layout as the module loads, so a wrong
+declaration fails at import, not in the middle of an ioctl.
+
 ``MODE`` says which one is in use. The environment variable ``NETKIT_FFI``
 chooses, for tests and debugging: ``abi`` forces the fallback, ``api``
 insists on the compiled module (ImportError if it is missing), unset or
@@ -20,13 +25,26 @@ Every call raises ``OSError`` (errno, strerror, filename) when libc returns
 -1, so callers can catch ``PermissionError`` and the like.
 """
 
-import logging
+from __future__ import annotations
+
 import os
-from typing import Any, NoReturn
 
-from netkit._ffi_decls import CONSTANTS, FUNCTIONS
+from netkit import _lazy
+from netkit._ffi_decls import (
+    CONSTANTS,
+    FUNCTIONS,
+    LAYOUTS,
+    NET_CONSTANTS,
+    REQUESTS,
+    STRUCTS,
+    requests,
+)
 
-log = logging.getLogger(__name__)
+log = _lazy.logger(__name__)
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, NoReturn
 
 PathArg = str | bytes | os.PathLike[str] | os.PathLike[bytes]
 
@@ -36,16 +54,20 @@ def _load_abi() -> tuple[Any, Any, dict[str, int]]:
     import cffi
 
     ffi = cffi.FFI()
-    ffi.cdef(FUNCTIONS)
+    ffi.cdef(FUNCTIONS + STRUCTS)
     lib = ffi.dlopen(None)
-    return ffi, lib, dict(CONSTANTS)
+    constants = {**CONSTANTS, **NET_CONSTANTS, **requests(os.uname().machine)}
+    return ffi, lib, constants
 
 
 def _load_api() -> tuple[Any, Any, dict[str, int]]:
     """Take the compiled module; ImportError when it was not built."""
     from netkit._netkit_ffi import ffi, lib
 
-    constants = {name: getattr(lib, name) for name in CONSTANTS}
+    names = [*CONSTANTS, *NET_CONSTANTS, *REQUESTS]
+    constants = {name: getattr(lib, name) for name in names}
+    for struct in LAYOUTS:
+        ffi.sizeof(struct)  # cffi compares the layout with the compiler's
     return ffi, lib, constants
 
 
@@ -79,6 +101,9 @@ CLONE_NEWUSER: int = _constants["CLONE_NEWUSER"]
 CLONE_NEWPID: int = _constants["CLONE_NEWPID"]
 CLONE_NEWNET: int = _constants["CLONE_NEWNET"]
 
+# The FFI object: ffi.new("struct ifreq *") and the like.
+ffi = _ffi
+
 MS_RDONLY: int = _constants["MS_RDONLY"]
 MS_NOSUID: int = _constants["MS_NOSUID"]
 MS_NODEV: int = _constants["MS_NODEV"]
@@ -95,6 +120,36 @@ MS_SHARED: int = _constants["MS_SHARED"]
 MNT_FORCE: int = _constants["MNT_FORCE"]
 MNT_DETACH: int = _constants["MNT_DETACH"]
 UMOUNT_NOFOLLOW: int = _constants["UMOUNT_NOFOLLOW"]
+
+IFNAMSIZ: int = _constants["IFNAMSIZ"]
+IFF_TUN: int = _constants["IFF_TUN"]
+IFF_TAP: int = _constants["IFF_TAP"]
+IFF_MULTI_QUEUE: int = _constants["IFF_MULTI_QUEUE"]
+IFF_PERSIST: int = _constants["IFF_PERSIST"]
+IFF_NO_PI: int = _constants["IFF_NO_PI"]
+IFF_VNET_HDR: int = _constants["IFF_VNET_HDR"]
+IFF_TUN_EXCL: int = _constants["IFF_TUN_EXCL"]
+
+SIOCGIFNAME: int = _constants["SIOCGIFNAME"]
+SIOCGIFFLAGS: int = _constants["SIOCGIFFLAGS"]
+SIOCSIFFLAGS: int = _constants["SIOCSIFFLAGS"]
+SIOCGIFINDEX: int = _constants["SIOCGIFINDEX"]
+SIOCETHTOOL: int = _constants["SIOCETHTOOL"]
+
+ETHTOOL_GDRVINFO: int = _constants["ETHTOOL_GDRVINFO"]
+ETHTOOL_GSTRINGS: int = _constants["ETHTOOL_GSTRINGS"]
+ETHTOOL_GSTATS: int = _constants["ETHTOOL_GSTATS"]
+ETHTOOL_GSSET_INFO: int = _constants["ETHTOOL_GSSET_INFO"]
+ETH_SS_STATS: int = _constants["ETH_SS_STATS"]
+ETH_GSTRING_LEN: int = _constants["ETH_GSTRING_LEN"]
+
+TUNSETIFF: int = _constants["TUNSETIFF"]
+TUNSETPERSIST: int = _constants["TUNSETPERSIST"]
+TUNSETOWNER: int = _constants["TUNSETOWNER"]
+TUNSETGROUP: int = _constants["TUNSETGROUP"]
+TUNGETFEATURES: int = _constants["TUNGETFEATURES"]
+TUNGETIFF: int = _constants["TUNGETIFF"]
+TUNSETQUEUE: int = _constants["TUNSETQUEUE"]
 
 
 def _raise_errno(filename: PathArg | None = None) -> NoReturn:
@@ -161,3 +216,17 @@ def sethostname(name: str | bytes) -> None:
     raw = os.fsencode(name)
     if _lib.sethostname(raw, len(raw)) == -1:
         _raise_errno()
+
+
+def ioctl(fd: int, request: int, arg: Any = 0) -> int:
+    """ioctl(2): ``arg`` is a cdata pointer (a struct) or an int value.
+
+    Returns what the kernel returned (0 for most requests).
+    """
+    if isinstance(arg, int):
+        arg = _ffi.cast("unsigned long", arg)
+
+    result = _lib.ioctl(fd, request, arg)
+    if result == -1:
+        _raise_errno()
+    return result

@@ -8,10 +8,13 @@ be reached (the walk-through's "missing netmask" mistake).
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from netkit.errors import AddressNotAvailable, AddressNotFound
+from netkit.netlink.header import NLM_F_ECHO
 from netkit.rtnl import addr as rtaddr
 from netkit.rtnl.common import SCOPES
 
@@ -47,10 +50,12 @@ class Address:
 
     @property
     def prefixlen(self) -> int:
+        """The prefix length: 24 for 192.168.15.1/24."""
         return self.address.network.prefixlen
 
     @property
     def ip(self) -> IPAddress:
+        """The address without its prefix."""
         return self.address.ip
 
     @property
@@ -65,6 +70,10 @@ class Address:
     def from_message(
         cls, message: rtaddr.AddrMessage, dev: str
     ) -> Address | None:
+        """The address an RTM_NEWADDR message describes, on link `dev`.
+
+        None for a message that carries no address.
+        """
         interface = rtaddr.interface_of(message)
         if interface is None:
             return None
@@ -94,33 +103,51 @@ def add(
     address: str,
     *,
     nodad: bool = False,
+    label: str | None = None,
+    broadcast: str | bool | None = None,
+    scope: str | int | None = None,
     valid_lft: int | None = None,
     preferred_lft: int | None = None,
+    metric: int | None = None,
+    proto: str | int | None = None,
     flags: tuple[str, ...] | list[str] = (),
     replace: bool = False,
-    **options: Any,
 ) -> Address:
-    """Add `address` to `link` (see `Link.add_address`).
+    """Add `address` to `link` and return it as listed (`Link.add_address`).
 
-    AddressExists when it is there already (unless `replace`); ValueError
-    for an address that does not parse or a prefix out of range.
+    `flags` are more IFA_F_* names ("noprefixroute"...).  AddressExists
+    when it is there already (unless `replace`); ValueError for an
+    address that does not parse or a prefix out of range.
     """
     names = list(flags) + (["nodad"] if nodad else [])
     request = rtaddr.new_addr(
         address,
         link.index,
+        label=label,
+        broadcast=broadcast,
+        scope=scope,
         flags=names,
         valid=valid_lft,
         preferred=preferred_lft,
+        metric=metric,
+        proto=proto,
         replace=replace,
-        **options,
     )
-    link._request(request)
+    # NLM_F_ECHO: the kernel sends the new address back with the ACK
+    # (IPv4 does; where it does not, the link's addresses are listed),
+    # so adding N addresses does not read N lists.
+    echoed = link._request(request._replace(flags=request.flags | NLM_F_ECHO))
     interface = rtaddr.interface_of(request.body)
-    for found in list_addresses(link.namespace, link):
+    for message in echoed:
+        found = Address.from_message(message, link.name)
+        if found is not None and found.address == interface:
+            return found
+    for found in list_addresses(link.namespace, link, interface.version):
         if found.address == interface:
             return found
-    raise AssertionError(f"{interface} vanished right after it was added")
+    raise AddressNotFound(
+        errno.ENOENT, f"{interface} was gone from {link.name!r} at once"
+    )
 
 
 def delete(link: Link, address: str) -> None:
@@ -131,21 +158,16 @@ def delete(link: Link, address: str) -> None:
 def flush(link: Link, family: int | str | None = None) -> int:
     """Remove all of `link`'s addresses; return how many went.
 
-    Secondary addresses may go with their primary, so each is removed
-    only if still there.
+    IPv4 secondary addresses go with their primary, so one that is gone
+    already when its turn comes is counted, not removed again.
     """
-    count = 0
-    for found in list_addresses(link.namespace, link, family):
+    found = list_addresses(link.namespace, link, family)
+    for address in found:
         try:
-            link._request(rtaddr.del_addr(str(found.address), link.index))
-        except OSError as exc:
-            from netkit.errors import AddressNotAvailable, NotFound
-
-            if not isinstance(exc, NotFound | AddressNotAvailable):
-                raise
+            link._request(rtaddr.del_addr(str(address.address), link.index))
+        except (AddressNotAvailable, AddressNotFound):
             continue
-        count += 1
-    return count
+    return len(found)
 
 
 def list_addresses(
@@ -153,14 +175,18 @@ def list_addresses(
     link: Link | None = None,
     family: int | str | None = None,
 ) -> list[Address]:
-    """The addresses of `ns`, or of one link (like `ip addr show`)."""
-    from netkit.links import list_links
+    """The addresses of `ns`, or of one link (like `ip addr show`).
 
-    index = link.index if link is not None else 0
-    messages = ns.rtnl.dump(*rtaddr.dump_addrs(family, index))
+    LinkNotFound when `link` is gone.
+    """
+    from netkit.links import list_links, send
+
     if link is not None:
+        request = rtaddr.dump_addrs(family, link.index)
+        messages = link._request(request, dump=True)
         names = {link.index: link.name}
     else:
+        messages = send(ns, rtaddr.dump_addrs(family), dump=True)
         names = {item.index: item.name for item in list_links(ns)}
     found = (
         Address.from_message(m, names.get(m.index, str(m.index)))

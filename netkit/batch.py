@@ -10,9 +10,10 @@ request that creates it, not looked up.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from netkit.netlink.batch import Batch, BatchError
+from netkit.netlink.batch import Batch, BatchError, Encoded
 from netkit.rtnl import addr as rtaddr
 from netkit.rtnl import link as rtlink
 from netkit.rtnl import neigh as rtneigh
@@ -33,6 +34,7 @@ class NamespaceBatch:
         self.namespace = ns
         self._batch = Batch(ns.rtnl, **options)
         self._indexes: dict[str, int] = {}
+        self._templates: dict[tuple, rtroute.RouteTemplate] = {}
 
     def __len__(self) -> int:
         return len(self._batch)
@@ -53,6 +55,9 @@ class NamespaceBatch:
         return self._batch.add(*request)
 
     def _index(self, link: Link | str | int) -> int:
+        index = self._indexes.get(link) if type(link) is str else None
+        if index is not None:
+            return index
         from netkit.links import Link, resolve_index
 
         if isinstance(link, str):
@@ -77,7 +82,9 @@ class NamespaceBatch:
     ) -> int:
         """Queue `ip route add` (options as `Namespace.add_route`)."""
         options = self._route_options(via, dev, src, options)
-        return self.add(rtroute.new_route(dst, replace=replace, **options))
+        if replace:
+            options["replace"] = True
+        return self._add_route(rtroute.new_route, dst, options)
 
     def delete_route(
         self,
@@ -89,7 +96,28 @@ class NamespaceBatch:
     ) -> int:
         """Queue `ip route del`."""
         options = self._route_options(via, dev, None, options)
-        return self.add(rtroute.del_route(dst, **options))
+        return self._add_route(rtroute.del_route, dst, options)
+
+    def _add_route(
+        self, build: Callable[..., Request], dst: str, options: dict
+    ) -> int:
+        # Routes that share their options share a template, which encodes
+        # each in a fraction of the time of `build` (see RouteTemplate).
+        try:
+            key = (build, *options.items())
+            template = self._templates.get(key)
+        except TypeError:  # an option that is a dict or a list
+            return self.add(build(dst, **options))
+        if template is None:
+            template = rtroute.RouteTemplate(build, **options)
+            self._templates[key] = template
+
+        encoded = template.encode(dst)
+        if encoded is None:
+            return self.add(template.request(dst))
+        msg_type, data, flags = encoded
+        body = Encoded(data, template.message, dst)
+        return self._batch.add(msg_type, body, flags)
 
     def _route_options(
         self,
@@ -141,13 +169,25 @@ class NamespaceBatch:
         peer: str,
         *,
         peer_ns: Namespace | None = None,
+        group: int | None = None,
         **attrs: Any,
     ) -> int:
-        """Queue a veth pair, its peer born in `peer_ns` if given."""
+        """Queue a veth pair, its peer born in `peer_ns` if given.
+
+        `group` puts both ends in that link group (see `delete_links`).
+        """
         fd = None
         if peer_ns is not None and peer_ns != self.namespace:
             fd = peer_ns.fileno()
-        request = rtlink.veth_pair(name, peer, peer_netns_fd=fd, **attrs)
+        peer_attrs = {"group": group} if group is not None else None
+        request = rtlink.veth_pair(
+            name,
+            peer,
+            peer_netns_fd=fd,
+            peer_attrs=peer_attrs,
+            group=group,
+            **attrs,
+        )
         return self.add(request)
 
     def set_link(
@@ -163,6 +203,10 @@ class NamespaceBatch:
         if isinstance(link, str) and link not in self._indexes:
             return self.add(rtlink.del_link(ifname=link))
         return self.add(rtlink.del_link(self._index(link)))
+
+    def delete_links(self, *, group: int) -> int:
+        """Queue `ip link del group N`: every link of the group at once."""
+        return self.add(rtlink.del_link_group(group))
 
 
 def _by_name(build: Any, name: str, up: bool | None, attrs: dict) -> Request:

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import errno as _errno
 import os
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class DecodeError(ValueError):
@@ -140,6 +143,23 @@ class BufferOverrun(NetlinkError):
         text = message or (
             "the socket's receive buffer overflowed and the kernel dropped "
             "messages; the state must be dumped again"
+        )
+        super().__init__(code, text, **kwargs)
+
+
+class EventsLost(BufferOverrun):
+    """A monitor fell behind and the kernel dropped events (ENOBUFS).
+
+    What the monitor knew is stale: dump again (`monitor.resync()`, or
+    `ns.monitor(resync=True)` to have it done each time).
+    """
+
+    def __init__(
+        self, code: int = _errno.ENOBUFS, message: str = "", **kwargs: Any
+    ) -> None:
+        text = message or (
+            "the monitor fell behind and the kernel dropped events; what "
+            "it knew is stale: dump again (monitor.resync())"
         )
         super().__init__(code, text, **kwargs)
 

@@ -26,6 +26,24 @@ ICMPV6_TIME_EXCEED = 3
 ICMPV6_ECHO_REQUEST = 128
 ICMPV6_ECHO_REPLY = 129
 
+# What ping says for the ICMP errors that can answer an echo request.
+_V4_ERRORS = {
+    (ICMP_DEST_UNREACH, 0): "Destination Net Unreachable",
+    (ICMP_DEST_UNREACH, 1): "Destination Host Unreachable",
+    (ICMP_DEST_UNREACH, 2): "Destination Protocol Unreachable",
+    (ICMP_DEST_UNREACH, 3): "Destination Port Unreachable",
+    (ICMP_DEST_UNREACH, 4): "Frag needed",
+    (ICMP_DEST_UNREACH, 13): "Communication prohibited by filter",
+    (ICMP_TIME_EXCEEDED, 0): "Time to live exceeded",
+}
+_V6_ERRORS = {
+    (ICMPV6_DEST_UNREACH, 0): "Destination unreachable: No route",
+    (ICMPV6_DEST_UNREACH, 1): "Destination unreachable: Prohibited",
+    (ICMPV6_DEST_UNREACH, 3): "Destination unreachable: Address unreachable",
+    (ICMPV6_DEST_UNREACH, 4): "Destination unreachable: Port unreachable",
+    (ICMPV6_TIME_EXCEED, 0): "Time to live exceeded",
+}
+
 # type, code, checksum, identifier, sequence number
 _ECHO = struct.Struct("!BBHHH")
 _PAYLOAD = b"netkit-ping-" + bytes(range(36))
@@ -36,14 +54,18 @@ class PingResult:
     """What came of pinging `address`: one entry in `rtts` per reply.
 
     `rtts` are round-trip times in milliseconds, in the order of the
-    replies; `error` says why some or all requests got no reply ("Network
-    is unreachable", "Destination unreachable"), or is None.
+    replies.  `error` says why some or all requests got no reply, or is
+    None: the local error that stopped sending ("Network is
+    unreachable": no route; `errno` is then set, ENETUNREACH), an ICMP
+    error that came back ("Destination Host Unreachable"), or "no reply
+    within 1 s".
     """
 
     address: str
     sent: int = 0
     rtts: list[float] = field(default_factory=list)
     error: str | None = None
+    errno: int | None = None
 
     @property
     def received(self) -> int:
@@ -109,15 +131,18 @@ def echo_request(family: int, ident: int, seq: int) -> bytes:
 def parse_reply(
     family: int, data: bytes, ident: int
 ) -> tuple[str, int] | None:
-    """("reply", seq) or ("unreachable", seq) for our packets, else None.
+    """("reply", seq), or (why, seq) for an ICMP error, for our packets.
 
-    An ICMP error counts when the request it quotes is one of ours.
+    `data` is what a raw socket of `family` received (with the IP header
+    for IPv4).  An ICMP error counts when the request it quotes is one of
+    ours; `why` is what ping prints for it ("Destination Host
+    Unreachable").  Anything else is None.
     """
     v6 = family == socket.AF_INET6
     icmp = data if v6 else _after_ipv4_header(data)
     if len(icmp) < _ECHO.size:
         return None
-    kind, _code, _sum, got_ident, seq = _ECHO.unpack_from(icmp)
+    kind, code, _sum, got_ident, seq = _ECHO.unpack_from(icmp)
     if kind == (ICMPV6_ECHO_REPLY if v6 else ICMP_ECHOREPLY):
         return ("reply", seq) if got_ident == ident else None
 
@@ -128,19 +153,23 @@ def parse_reply(
     )
     if kind not in errors:
         return None
+    why = (_V6_ERRORS if v6 else _V4_ERRORS).get(
+        (kind, code), f"ICMP error type {kind} code {code}"
+    )
     quoted = icmp[8 + 40 :] if v6 else _after_ipv4_header(icmp[8:])
     if len(quoted) < _ECHO.size:
         return None
     kind, _code, _sum, got_ident, seq = _ECHO.unpack_from(quoted)
     request = ICMPV6_ECHO_REQUEST if v6 else ICMP_ECHO
     if kind == request and got_ident == ident:
-        return ("unreachable", seq)
+        return (why, seq)
     return None
 
 
 def _after_ipv4_header(data: bytes) -> bytes:
-    # IPv4 raw sockets deliver the IP header; ICMPv6 ones do not.
-    if len(data) < 20:
+    # IPv4 raw sockets deliver the IP header; ICMPv6 ones do not.  A
+    # header that is not IPv4 or shorter than its 20 bytes is junk.
+    if len(data) < 20 or data[0] >> 4 != 4 or data[0] & 0x0F < 5:
         return b""
     return data[(data[0] & 0x0F) * 4 :]
 
@@ -156,7 +185,9 @@ def ping(
     """Send `count` echo requests to `address` and collect the replies.
 
     Each request waits up to `timeout` seconds for its reply; requests
-    start at least `interval` seconds apart.
+    start at least `interval` seconds apart.  A local error on sending
+    (no route) ends the run and is in the result; ValueError for bad
+    counts or an address that is not an IP.
     """
     if count < 1 or timeout <= 0 or interval < 0:
         raise ValueError("count must be >= 1, timeout > 0, interval >= 0")
@@ -170,14 +201,15 @@ def ping(
             sock.sendto(echo_request(family, ident, seq), (address, 0))
         except OSError as exc:
             result.error = os.strerror(exc.errno or 0)
+            result.errno = exc.errno
             break
         result.sent += 1
 
         outcome = _wait_reply(sock, family, ident, seq, started + timeout)
         if outcome == "reply":
             result.rtts.append((time.perf_counter() - started) * 1000)
-        elif outcome == "unreachable":
-            result.error = "Destination unreachable"
+        elif outcome is not None:
+            result.error = outcome
         elif result.error is None:
             result.error = f"no reply within {timeout:g} s"
 
@@ -193,6 +225,7 @@ def ping(
 def _wait_reply(
     sock: socket.socket, family: int, ident: int, seq: int, deadline: float
 ) -> str | None:
+    # "reply", what went wrong, or None for no answer in time.
     while True:
         left = deadline - time.perf_counter()
         if left <= 0:
@@ -203,8 +236,8 @@ def _wait_reply(
         try:
             data = sock.recv(65535)
         except OSError as exc:
-            # An ICMP error queued on the socket (EHOSTUNREACH and friends).
-            return "unreachable" if exc.errno else None
+            # An ICMP error the kernel queued on the socket itself.
+            return os.strerror(exc.errno or 0)
         match = parse_reply(family, data, ident)
         if match is not None and match[1] == seq:
             return match[0]

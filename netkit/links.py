@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import errno
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from netkit.errors import LinkNotFound
+from netkit.errors import LinkNotFound, NotFound, NotSupported
 from netkit.rtnl import link as rtlink
 from netkit.rtnl.common import Request
 from netkit.rtnl.link import IFF_UP, OPERSTATE_NAMES, LinkMessage
 
 if TYPE_CHECKING:
     from netkit.addresses import Address
+    from netkit.ioctl.ethtool import DriverInfo
     from netkit.namespace import Namespace
 
 log = logging.getLogger(__name__)
@@ -41,13 +42,27 @@ class LinkStats(dict):
 
 
 class Link:
-    """A network interface (like one line of `ip -d link show`)."""
+    """A network interface (like one line of `ip -d link show`).
+
+    Fields, as the kernel gave them when the link was last read: `name`,
+    `index`, `kind` ("veth", "bridge", None for lo), `mtu` (with
+    `min_mtu`, `max_mtu`), `mac`, `state` (the operational state, "up",
+    "down", "lowerlayerdown", "unknown"...), `is_up` (administratively),
+    `master` (the bridge's name, or None), `txqueuelen`, `alias`,
+    `namespace` and `stats` (a `LinkStats` of 64-bit counters).
+    `refresh()` reads them again.
+
+    A subclass handles the kinds it lists in `kinds`: the kernel's
+    answers for those kinds come back as objects of that class.
+    """
 
     kinds: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        for kind in cls.kinds:
+        # Only kinds the class names itself: a subclass of Bridge that
+        # says nothing must not take the "bridge" kind over.
+        for kind in cls.__dict__.get("kinds", ()):
             LINK_CLASSES[kind] = cls
 
     def __init__(self, namespace: Namespace, message: LinkMessage) -> None:
@@ -124,11 +139,16 @@ class Link:
 
     # Requests.
 
-    def _request(self, request: Request) -> list[Any]:
-        if self._gone is not None:
-            raise LinkNotFound(errno.ENODEV, self._gone)
+    def _request(self, request: Request, *, dump: bool = False) -> list:
+        """Send a request about this link; LinkNotFound once it is gone.
+
+        The kernel answers ENODEV for a missing link whatever the request
+        (an address, a route): that becomes LinkNotFound, and the object
+        remembers it.
+        """
+        self._check_usable()
         try:
-            return self.namespace.rtnl.request(*request)
+            return send(self.namespace, request, dump=dump)
         except LinkNotFound as exc:
             self._gone = f"link {self.name!r} (index {self.index}) is gone"
             raise LinkNotFound(
@@ -136,7 +156,11 @@ class Link:
             ) from exc
 
     def refresh(self) -> Link:
-        """Read the link again from the kernel (like `ip link show dev X`)."""
+        """Read the link again from the kernel, like `ip link show dev X`.
+
+        Updates this object in place and returns it; LinkNotFound when
+        the link is gone (deleted, its veth peer deleted, or moved).
+        """
         (message,) = self._request(rtlink.get_link(self.index))
         self._update(message)
         if self.master_index:
@@ -144,12 +168,19 @@ class Link:
         return self
 
     def up(self) -> Link:
-        """Bring the link up, like `ip link set dev X up`."""
+        """Bring the link up, like `ip link set dev X up`.
+
+        Returns the link read again; LinkNotFound when it is gone.
+        """
         self._request(rtlink.set_link(self.index, up=True))
         return self.refresh()
 
     def down(self) -> Link:
-        """Take the link down, like `ip link set dev X down`."""
+        """Take the link down, like `ip link set dev X down`.
+
+        The kernel then drops the routes through it.  Returns the link
+        read again; LinkNotFound when it is gone.
+        """
         self._request(rtlink.set_link(self.index, up=False))
         return self.refresh()
 
@@ -165,9 +196,15 @@ class Link:
     ) -> Link:
         """Change settings in one request, like `ip link set dev X ...`.
 
-        ValueError for a malformed name or MAC before anything is sent; the
-        kernel's error (InvalidArgument with its text) for an MTU out of
-        the link's range or a MAC it refuses.
+        `mac` is six octets ("02:00:00:00:00:01"); `alias` is the text of
+        `ip link set X alias TEXT`.  Returns the link read again.
+        ValueError before anything is sent for a malformed name or a MAC
+        that is not six octets (the kernel would silently cut a longer
+        one).  The kernel's errors, with its text: InvalidArgument for an
+        MTU out of the link's range ("mtu less than device minimum");
+        AddressNotAvailable for a multicast, broadcast or all-zero MAC;
+        LinkExists for a name in use; Busy for renaming a link that is
+        up; LinkNotFound when the link is gone.
         """
         attrs = {
             "mtu": mtu,
@@ -188,7 +225,9 @@ class Link:
 
         Returns the link as it now is there (its index may differ); this
         object is no longer usable.  The kernel drops the link's addresses
-        and routes and brings it down; MTU, MAC and alias stay.
+        and routes and brings it down; MTU, MAC and alias stay.  LinkExists
+        when `namespace` has a link of that name; LinkNotFound when the
+        link is gone.
         """
         fd = namespace.fileno()
         self._request(rtlink.set_link(self.index, net_ns_fd=fd))
@@ -198,7 +237,9 @@ class Link:
     def delete(self) -> None:
         """Delete the link, like `ip link del X`.
 
-        Deleting one end of a veth pair deletes both.
+        Deleting one end of a veth pair deletes both, and objects for
+        either end raise LinkNotFound from then on.  LinkNotFound (ENODEV,
+        "Cannot find device" in `ip`'s words) when it is gone already.
         """
         self._request(rtlink.del_link(self.index))
         self._gone = f"link {self.name!r} (index {self.index}) was deleted"
@@ -206,56 +247,173 @@ class Link:
     def peer(self) -> Link:
         """The other end of a veth pair, also when it is in another room.
 
-        Raises ValueError for a link that has no peer, and LinkNotFound
-        when the peer's namespace is not one netkit can find (not named
-        under /run/netns and not the calling thread's).
+        What `ip -d link show X` names as "link" and "link-netns".  The
+        link is read again first, so a peer that moved is still found.
+        ValueError for a link that is not a veth end; LinkNotFound when
+        this end is gone, or the peer's namespace is one netkit cannot
+        open (not named under /run/netns, not the calling thread's).
         """
-        if self.kind != "veth" or not self.link_index:
+        self.refresh()
+        if self.kind != "veth":
             raise ValueError(f"{self!r} is not a veth end with a peer")
+
+        index = self.link_index or self._peer_index()
         if self.link_netnsid is None:
-            return self.namespace.link(self.link_index)
-        for candidate in _namespaces_by_nsid(self.namespace):
-            if candidate[0] == self.link_netnsid:
-                return candidate[1].link(self.link_index)
-        raise LinkNotFound(
-            errno.ENODEV,
-            f"the peer of {self.name!r} is in a namespace with no name",
-        )
+            return self.namespace.link(index)
+        where = _namespace_by_nsid(self.namespace, self.link_netnsid)
+        if where is None:
+            raise LinkNotFound(
+                errno.ENODEV,
+                f"the peer of {self.name!r} is in a namespace with no name",
+            )
+        return where.link(index)
+
+    def _peer_index(self) -> int:
+        # Netlink leaves IFLA_LINK out when it equals the link's own index
+        # (older kernels do, for a peer in another namespace); the veth
+        # driver still tells it to ethtool.
+        from netkit.ioctl import ethtool
+
+        return ethtool.peer_ifindex(self.name, self.namespace)
+
+    # ethtool.
+
+    def driver(self) -> DriverInfo:
+        """The link's driver, like `ethtool -i X`.
+
+        `.driver` is "veth", "bridge", "tun"...; also `.version`,
+        `.firmware`, `.bus_info`.  NotSupported when the driver does not
+        say (lo).
+        """
+        from netkit.ioctl import ethtool
+
+        self._check_usable()
+        return ethtool.driver_info(self.name, self.namespace)
+
+    def ethtool_stats(self) -> dict[str, int]:
+        """The driver's own counters by name, like `ethtool -S X`.
+
+        A veth's include `peer_ifindex`.  NotSupported when the driver
+        keeps none (a bridge); `stats` has the counters every link has.
+        """
+        from netkit.ioctl import ethtool
+
+        self._check_usable()
+        return ethtool.stats(self.name, self.namespace)
 
     # Addresses.
 
-    def add_address(self, address: str, **options: Any) -> Address:
+    def add_address(
+        self,
+        address: str,
+        *,
+        nodad: bool = False,
+        label: str | None = None,
+        broadcast: str | bool | None = None,
+        scope: str | int | None = None,
+        valid_lft: int | None = None,
+        preferred_lft: int | None = None,
+        metric: int | None = None,
+        proto: str | int | None = None,
+        noprefixroute: bool = False,
+        replace: bool = False,
+    ) -> Address:
         """Add an IP address, like `ip addr add ADDRESS dev X`.
 
-        A bare address means /32 (/128), as `ip` does.  `options` are
-        those of `netkit.addresses.add` (label=, broadcast=, scope=,
-        nodad=, valid_lft=, preferred_lft=...).
+        A bare address means /32 (/128), as `ip` does.  `nodad` skips
+        IPv6 duplicate-address detection, so the address is usable at
+        once instead of tentative (`ip addr add ... nodad`); `broadcast`
+        True computes it (`brd +`); lifetimes are seconds, None forever
+        (`valid_lft`/`preferred_lft`: the address is deprecated when the
+        preferred one ends and removed when the valid one does); `proto`
+        records who added it (IFA_PROTO: a number, or "kernel_ll"...);
+        `noprefixroute` adds no route to the prefix; `replace` makes it
+        `ip addr replace`.  Returns the address as the kernel now lists
+        it.  ValueError for an address that does not parse, a prefix out
+        of range, or a preferred lifetime longer than the valid one;
+        AddressExists when it is there; LinkNotFound when the link is
+        gone.
         """
         from netkit import addresses
 
-        self._check_usable()
-        return addresses.add(self, address, **options)
+        return addresses.add(
+            self,
+            address,
+            nodad=nodad,
+            label=label,
+            broadcast=broadcast,
+            scope=scope,
+            valid_lft=valid_lft,
+            preferred_lft=preferred_lft,
+            metric=metric,
+            proto=proto,
+            flags=("noprefixroute",) if noprefixroute else (),
+            replace=replace,
+        )
 
     def addresses(self, family: int | str | None = None) -> list[Address]:
-        """The link's addresses, like `ip addr show dev X`."""
+        """The link's addresses, like `ip addr show dev X`.
+
+        `family` 4 or 6 for one family.  LinkNotFound when it is gone.
+        """
         from netkit import addresses
 
-        self._check_usable()
         return addresses.list_addresses(self.namespace, self, family)
 
     def delete_address(self, address: str) -> None:
-        """Remove an address, like `ip addr del ADDRESS dev X`."""
+        """Remove an address, like `ip addr del ADDRESS dev X`.
+
+        A bare IPv4 address removes it whatever its prefix, as `ip` does;
+        an IPv6 one needs its prefix.  AddressNotAvailable when the link
+        has no such address (the kernel's answer); LinkNotFound when the
+        link is gone.
+        """
         from netkit import addresses
 
-        self._check_usable()
         addresses.delete(self, address)
 
     def flush_addresses(self, family: int | str | None = None) -> int:
-        """Remove every address, like `ip addr flush dev X`; how many."""
+        """Remove every address, like `ip addr flush dev X`; how many.
+
+        IPv6 link-local addresses go too, as with `ip`.  LinkNotFound when
+        the link is gone.
+        """
         from netkit import addresses
 
-        self._check_usable()
         return addresses.flush(self, family)
+
+    def wait_addresses_ready(
+        self, timeout: float | None = 5.0
+    ) -> list[Address]:
+        """Wait until no address of the link is tentative; return them.
+
+        New IPv6 addresses are tentative while duplicate-address detection
+        runs (1-2 s), and binding to one fails with EADDRNOTAVAIL until it
+        ends; DAD runs only while the link is up with a carrier.  Like
+        `ip monitor address` until "tentative" goes: woken by the
+        kernel's events, not polling.  TimeoutError when some address is
+        still tentative after `timeout` seconds (None: no limit);
+        AddressNotAvailable when DAD found the address in use elsewhere
+        ("dadfailed"); LinkNotFound when the link is gone.
+        """
+        from netkit.waits import wait_addresses_ready
+
+        return wait_addresses_ready(self, timeout)
+
+    def wait_state(
+        self, state: str | Iterable[str], timeout: float | None = None
+    ) -> Link:
+        """Wait until the link's state is `state` ("up", "down"...).
+
+        The operational state, as `ip link` shows it: "up" needs the
+        link up and a carrier (for a veth, its peer up too).  Several
+        states may be given.  Woken by link events, not polling; updates
+        this object and returns it.  TimeoutError after `timeout`
+        seconds; LinkNotFound when the link goes away meanwhile.
+        """
+        from netkit.waits import wait_state
+
+        return wait_state(self, state, timeout)
 
     def _check_usable(self) -> None:
         if self._gone is not None:
@@ -282,8 +440,14 @@ class Link:
 
         `data` is the kind's data (IFLA_INFO_DATA by Python name, e.g.
         {"stp_state": 1} for a bridge); `parent` is the lower device of a
-        macvlan or vlan (`ip link add ... link PARENT`).  LinkExists when
-        the name is taken; NotSupported when the kernel lacks the kind.
+        macvlan or vlan (`ip link add ... link PARENT`), `master` a bridge
+        to attach it to; both must be in `ns` (ValueError otherwise).
+        `attrs` are other IFLA attributes by Python name.  `ns` defaults to
+        the calling thread's namespace.  Returns the new link, of the
+        class its kind has (`Bridge`, `Vxlan`...).  ValueError for a bad
+        name or MAC; LinkExists when the name is taken; NotSupported
+        when the kernel lacks the kind; InvalidArgument with the kernel's
+        text for data it refuses.
         """
         ns = _namespace(ns)
         request = rtlink.new_link(
@@ -301,16 +465,39 @@ class Link:
         return ns.link(name)
 
 
-def _create(ns: Namespace, request: Request, kind: str) -> None:
-    from netkit.errors import NotSupported
+def send(
+    ns: Namespace,
+    request: Request,
+    *,
+    dump: bool = False,
+    decode: Callable[[memoryview], Any] | None = None,
+) -> list:
+    """Send `request` through `ns.rtnl`; a missing device is LinkNotFound.
 
+    ENODEV means "no such device" whatever the request was about, so an
+    address, route or neighbour request that names a deleted link raises
+    LinkNotFound rather than AddressNotFound and the like.
+    """
+    call = ns.rtnl.dump if dump else ns.rtnl.request
+    try:
+        return call(*request, decode=decode)
+    except NotFound as exc:
+        if exc.errno != errno.ENODEV or isinstance(exc, LinkNotFound):
+            raise
+        raise LinkNotFound(
+            exc.errno, exc.message, offset=exc.offset, request=exc.request
+        ) from exc
+
+
+def _create(ns: Namespace, request: Request, kind: str) -> None:
     try:
         ns.rtnl.request(*request)
     except NotSupported as exc:
+        # The kernel says "Unknown device type"; say which type too.
+        missing = f"this kernel has no {kind!r} link kind"
+        text = f"{exc.message} ({missing})" if exc.message else missing
         raise NotSupported(
-            exc.errno,
-            exc.message or f"this kernel has no {kind!r} link kind",
-            request=exc.request,
+            exc.errno, text, offset=exc.offset, request=exc.request
         ) from exc
 
 
@@ -380,23 +567,31 @@ def _name_of(ns: Namespace, index: int) -> str | None:
     return message.get("ifname")
 
 
-def _namespaces_by_nsid(
-    ns: Namespace,
-) -> Iterable[tuple[int, Namespace]]:
-    """(id in `ns`, namespace) for each namespace netkit can name."""
-    from netkit.namespace import Namespace
+def _namespace_by_nsid(ns: Namespace, nsid: int) -> Namespace | None:
+    """The namespace that `ns` numbers `nsid`, among those netkit can open.
+
+    Those are the calling thread's and the named ones (/run/netns).
+    """
     from netkit.rtnl.nsid import get_nsid
 
-    candidates = [Namespace.current()]
+    for candidate in _openable_namespaces():
+        (reply,) = ns.rtnl.request(*get_nsid(candidate.fileno()))
+        if reply.get("nsid") == nsid:
+            return candidate
+        candidate.close()
+    return None
+
+
+def _openable_namespaces() -> Iterator[Namespace]:
+    from netkit.namespace import Namespace
+
+    yield Namespace.current()
     for name in Namespace.list():
         try:
-            candidates.append(Namespace(name))
-        except OSError as exc:
+            yield Namespace(name)
+        except OSError as exc:  # deleted meanwhile, or not a namespace
             log.debug("skipped namespace %s: %s", name, exc)
-    for candidate in candidates:
-        (reply,) = ns.rtnl.request(*get_nsid(candidate.fileno()))
-        yield reply.get("nsid", -1), candidate
 
 
 # The kinds with classes of their own register themselves on import.
-from netkit import bridge, veth  # noqa: E402, F401
+from netkit import bridge, devices, veth  # noqa: E402, F401

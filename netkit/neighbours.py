@@ -42,6 +42,10 @@ class Neighbour:
     def from_message(
         cls, message: rtneigh.NeighMessage, names: dict[int, str]
     ) -> Neighbour:
+        """The entry an RTM_NEWNEIGH message describes.
+
+        `names` maps link indexes to names, for `dev`.
+        """
         states = rtneigh.state_names(message.state)
         return cls(
             ip=message.get("dst"),
@@ -65,38 +69,43 @@ def add(
     **options: Any,
 ) -> None:
     """Add a neighbour entry; see `Namespace.add_neighbour`."""
-    from netkit.links import resolve_index
+    from netkit.links import resolve_index, send
 
     index = resolve_index(ns, dev)
     request = rtneigh.new_neigh(
         ip, index, lladdr=mac, replace=replace, **options
     )
-    ns.rtnl.request(*request)
+    send(ns, request)
 
 
 def delete(ns: Namespace, ip: str, *, dev: Link | str | int) -> None:
     """Remove a neighbour entry; see `Namespace.delete_neighbour`."""
-    from netkit.links import resolve_index
+    from netkit.links import resolve_index, send
 
-    ns.rtnl.request(*rtneigh.del_neigh(ip, resolve_index(ns, dev)))
+    send(ns, rtneigh.del_neigh(ip, resolve_index(ns, dev)))
 
 
 def flush(
     ns: Namespace,
     dev: Link | str | int | None = None,
     family: int | str | None = None,
+    *,
+    permanent: bool = False,
 ) -> int:
     """Remove entries (of one link, or all); return how many went.
 
-    NOARP entries the kernel keeps for itself (multicast, broadcast) stay,
-    as with `ip neigh flush`.
+    As `ip neigh flush` does, entries added by hand (PERMANENT) stay
+    unless `permanent`, and those the kernel keeps for itself (NOARP:
+    multicast, broadcast) always stay.
     """
+    from netkit.links import send
+
     count = 0
     for entry in list_neighbours(ns, dev, family):
-        if "NOARP" in entry.states:
+        if "PERMANENT" in entry.states and not permanent:
             continue
         try:
-            ns.rtnl.request(*rtneigh.del_neigh(str(entry.ip), entry.index))
+            send(ns, rtneigh.del_neigh(str(entry.ip), entry.index))
         except NeighbourNotFound:
             continue
         count += 1
@@ -114,10 +123,10 @@ def list_neighbours(
 
     Like `ip`, entries in state NOARP are left out unless `all_states`.
     """
-    from netkit.links import list_links, resolve_index
+    from netkit.links import list_links, resolve_index, send
 
     index = resolve_index(ns, dev) if dev is not None else 0
-    messages = ns.rtnl.dump(*rtneigh.dump_neighs(family, index=index))
+    messages = send(ns, rtneigh.dump_neighs(family, index=index), dump=True)
     names = {link.index: link.name for link in list_links(ns)}
     found = [Neighbour.from_message(m, names) for m in messages]
     if all_states:

@@ -41,8 +41,25 @@ def read(key: str) -> int | str:
         return text
 
 
-def write(key: str, value: int | str) -> None:
-    """Change a setting of the calling thread's namespace."""
+def text_of(value: int | str) -> str:
+    """The text to write for `value` (True is "1").
+
+    ValueError for text with a line break or NUL, or a value that is
+    neither an int nor a str.
+    """
     if isinstance(value, bool):
-        value = int(value)
-    path_of(key).write_text(f"{value}\n")
+        return str(int(value))
+    if isinstance(value, int):
+        return str(value)
+    if not isinstance(value, str) or any(c in value for c in "\n\r\0"):
+        raise ValueError(f"{value!r} is not a sysctl value")
+    return value
+
+
+def write(key: str, value: int | str) -> None:
+    """Change a setting of the calling thread's namespace.
+
+    The kernel's OSError (EINVAL) when it refuses the value.
+    """
+    path = path_of(key)
+    path.write_text(text_of(value) + "\n")

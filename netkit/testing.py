@@ -21,8 +21,12 @@ module or conftest.py:
 from __future__ import annotations
 
 import contextlib
+import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 from netkit.namespace import Namespace
 
@@ -63,3 +67,47 @@ if pytest is not None:
         """A fresh named network namespace, deleted after the test."""
         with temporary_namespace() as ns:
             yield ns
+
+
+ISOLATED_RUN_DIRS = ("/run/netns", "/etc/netns")
+
+
+def isolated_command(argv: list[str]) -> list[str]:
+    """`argv` wrapped to run in a sandbox of its own (see `run_isolated`)."""
+    return [sys.executable, "-m", "netkit.testing", "--", *argv]
+
+
+def run_isolated(
+    argv: list[str], **options: Any
+) -> subprocess.CompletedProcess:
+    """Run a command in new network and mount namespaces, as root.
+
+    Its "host" is a fresh network namespace and it gets an empty, private
+    /run/netns and /etc/netns, so code that names namespaces "red" and
+    "blue" or builds bridges on the host touches nothing of the machine's
+    and cannot collide with anyone.  `options` go to `subprocess.run`.
+    """
+    return subprocess.run(isolated_command(argv), **options)
+
+
+def _enter_sandbox() -> None:
+    from netkit import _libc
+
+    _libc.unshare(_libc.CLONE_NEWNS | _libc.CLONE_NEWNET)
+    _libc.mount(None, "/", None, _libc.MS_REC | _libc.MS_PRIVATE)
+    for folder in ISOLATED_RUN_DIRS:
+        os.makedirs(folder, exist_ok=True)
+        _libc.mount("tmpfs", folder, "tmpfs", 0, "mode=0755")
+
+
+def _main(args: list[str]) -> None:
+    if args[:1] == ["--"]:
+        args = args[1:]
+    if not args:
+        sys.exit("usage: python -m netkit.testing -- COMMAND [ARG...]")
+    _enter_sandbox()
+    os.execvp(args[0], args)
+
+
+if __name__ == "__main__":
+    _main(sys.argv[1:])

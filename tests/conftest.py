@@ -4,6 +4,16 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Timing varies with the machine's load (CI shares it with nothing, a
+# developer's machine with everything): no per-example deadline.
+settings.register_profile(
+    "netkit",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("netkit")
 
 INTEGRATION = Path(__file__).parent / "integration"
 ROOT_REASON = "needs root (CAP_SYS_ADMIN) and the real kernel"

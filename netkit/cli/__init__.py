@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from importlib import import_module
 
@@ -23,6 +24,17 @@ ROOT_HINT = (
     "netkit needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN) to change "
     "namespaces and links; run it with sudo"
 )
+
+
+def describe(doc: str) -> str:
+    """A subcommand's description from its module docstring.
+
+    "`netkit up`: build the network..." becomes "Build the network...",
+    followed by the rest of the docstring.
+    """
+    first, _, rest = doc.partition("\n\n")
+    first = first.split(": ", 1)[-1]
+    return f"{first[:1].upper()}{first[1:]}\n\n{rest}".rstrip()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,6 +84,11 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return args.run(args)
+    except BrokenPipeError:
+        # The reader went away (`netkit show | head`): stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FAILED
     except PermissionError as exc:
         print(f"netkit: {exc}\nnetkit: {ROOT_HINT}", file=sys.stderr)
         return EXIT_FAILED

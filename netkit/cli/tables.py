@@ -41,6 +41,17 @@ def link_rows(links: Iterable[Any]) -> list[list[str]]:
     return rows
 
 
+def brief_rows(links: Iterable[Any], addresses: Iterable[Any]) -> list:
+    """One row a link, as `ip -br link` and `ip -br addr` together."""
+    by_index: dict[int, list[str]] = {}
+    for address in addresses:
+        by_index.setdefault(address.index, []).append(str(address.address))
+    return [
+        [*row, " ".join(by_index.get(link.index, []))]
+        for link, row in zip(links, link_rows(links), strict=True)
+    ]
+
+
 def print_links(links: Iterable[Any], out: TextIO, indent: str = "") -> None:
     print_rows(link_rows(links), out, indent)
 

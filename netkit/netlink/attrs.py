@@ -23,11 +23,15 @@ from __future__ import annotations
 
 import enum
 import ipaddress
+import socket
 import struct
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
 
 from netkit.errors import DecodeError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, NoReturn
 
 NLA_HDR = struct.Struct("=HH")
 NLA_HDRLEN = NLA_HDR.size
@@ -39,6 +43,7 @@ NLA_MAX_LEN = 0xFFFF
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 _PADDING = (b"", b"\0\0\0", b"\0\0", b"\0")
+_ADDRESS_TYPES = (ipaddress.IPv4Address, ipaddress.IPv6Address)
 
 
 def pack_attr(attr_type: int, payload: bytes) -> bytes:
@@ -54,20 +59,26 @@ def iter_attrs(data: memoryview | bytes) -> Iterator[tuple[int, memoryview]]:
     view = memoryview(data)
     offset, end = 0, len(view)
     while offset < end:
-        if end - offset < NLA_HDRLEN:
-            raise DecodeError(
-                f"{end - offset} stray bytes after the last attribute",
-                offset=offset,
-            )
+        _check_header(view, offset)
         length, attr_type = NLA_HDR.unpack_from(view, offset)
-        if length < NLA_HDRLEN or length > end - offset:
-            raise DecodeError(
-                f"attribute {attr_type & NLA_TYPE_MASK} claims {length} "
-                f"bytes, {end - offset} left",
-                offset=offset,
-            )
         yield attr_type, view[offset + NLA_HDRLEN : offset + length]
         offset += (length + 3) & ~3
+
+
+def _check_header(view: memoryview, offset: int) -> None:
+    # Raise DecodeError unless a whole attribute starts at `offset`.
+    left = len(view) - offset
+    if left < NLA_HDRLEN:
+        raise DecodeError(
+            f"{left} stray bytes after the last attribute", offset=offset
+        )
+    length, attr_type = NLA_HDR.unpack_from(view, offset)
+    if length < NLA_HDRLEN or length > left:
+        raise DecodeError(
+            f"attribute {attr_type & NLA_TYPE_MASK} claims {length} "
+            f"bytes, {left} left",
+            offset=offset,
+        )
 
 
 class Codec:
@@ -90,16 +101,37 @@ class Codec:
     def decode(self, data: memoryview, context: Mapping) -> Any:
         raise NotImplementedError
 
+    def encode_attr(self, number: int, value: Any, context: Mapping) -> bytes:
+        """The whole attribute: header, payload and padding."""
+        payload = self.encode(value, context)
+        return pack_attr(number | self.type_flags(context), payload)
+
 
 class Scalar(Codec):
     """A fixed-size integer in a `struct` format."""
 
     def __init__(self, fmt: str) -> None:
         self._struct = struct.Struct(fmt)
+        # Header, value and padding in one precompiled format.
+        size = self._struct.size
+        pad = -size & 3
+        self._attr = struct.Struct(f"{fmt[0]}HH{fmt[1:]}{pad}x")
+        self._attr_len = NLA_HDRLEN + size
+        if fmt[0] == ">":
+            # The header stays in host order whatever the payload's.
+            self._attr = None
 
     def encode(self, value: int, context: Mapping) -> bytes:
         try:
             return self._struct.pack(value)
+        except struct.error as exc:
+            raise ValueError(f"{value!r} does not fit: {exc}") from None
+
+    def encode_attr(self, number: int, value: int, context: Mapping) -> bytes:
+        if self._attr is None:
+            return super().encode_attr(number, value, context)
+        try:
+            return self._attr.pack(self._attr_len, number, value)
         except struct.error as exc:
             raise ValueError(f"{value!r} does not fit: {exc}") from None
 
@@ -156,7 +188,7 @@ class IPAddr(Codec):
         self._lengths = lengths or (4, 16)
 
     def encode(self, value: IPAddress | str, context: Mapping) -> bytes:
-        packed = ipaddress.ip_address(value).packed
+        packed = pack_address(value)
         if len(packed) not in self._lengths:
             raise ValueError(f"{value} is not an address of this family")
         return packed
@@ -167,6 +199,24 @@ class IPAddr(Codec):
         if len(data) == 16 and 16 in self._lengths:
             return ipaddress.IPv6Address(bytes(data))
         raise DecodeError(f"an address of {len(data)} bytes")
+
+
+def pack_address(value: IPAddress | str) -> bytes:
+    """The 4 or 16 bytes of an IP address given as text or an object.
+
+    Text goes through inet_pton first (a tenth of the time `ipaddress`
+    takes); what it refuses goes to `ipaddress`, which raises the usual
+    ValueError or accepts what inet_pton does not (a scope id).
+    """
+    if type(value) is str:
+        family = socket.AF_INET6 if ":" in value else socket.AF_INET
+        try:
+            return socket.inet_pton(family, value)
+        except OSError:
+            pass
+    elif type(value) in _ADDRESS_TYPES:
+        return value.packed
+    return ipaddress.ip_address(value).packed
 
 
 class LinkLayerAddress(Codec):
@@ -330,6 +380,15 @@ class AttrTable:
             name = numbers(number).name.removeprefix(prefix).lower()
             self.by_type[int(number)] = (name, codec, multi)
             self.by_name[name] = (int(number), codec, multi)
+        # Integers and addresses are read in place by `decode`, without a
+        # slice: keyed by type and length, so a wrong length goes the
+        # long way and gets its DecodeError.
+        self._fixed: dict[int, tuple[str, Callable, Callable | None]] = {}
+        for number, (name, codec, multi) in self.by_type.items():
+            if not multi:
+                for size, reader in _readers(codec):
+                    key = number << 16 | (NLA_HDRLEN + size)
+                    self._fixed[key] = (name, *reader)
 
     def __repr__(self) -> str:
         return f"<AttrTable {self.name}>"
@@ -339,18 +398,47 @@ class AttrTable:
 
         Payloads chosen by key (`ByKey`) are decoded last, so that their
         key may come before or after them; the dict keeps the wire order.
+        The loop is `iter_attrs` and `_store` written out: this is the
+        inner loop of every dump.
         """
+        view = data if type(data) is memoryview else memoryview(data)
         values: dict[str | int, Any] = {}
         later = []
-        for attr_type, payload in iter_attrs(data):
-            entry = self.by_type.get(attr_type & NLA_TYPE_MASK)
+        by_type, fixed = self.by_type, self._fixed
+        offset, end = 0, len(view)
+        while offset < end:
+            if end - offset < NLA_HDRLEN:
+                _check_header(view, offset)
+            length, attr_type = _unpack_header(view, offset)
+            if length < NLA_HDRLEN or length > end - offset:
+                _check_header(view, offset)
+            number = attr_type & NLA_TYPE_MASK
+            reader = fixed.get(number << 16 | length)
+            if reader is not None:
+                name, unpack_from, wrap = reader
+                value = unpack_from(view, offset + NLA_HDRLEN)[0]
+                values[name] = value if wrap is None else wrap(value)
+                offset += (length + 3) & ~3
+                continue
+            payload = view[offset + NLA_HDRLEN : offset + length]
+            offset += (length + 3) & ~3
+            entry = by_type.get(number)
             if entry is None:
                 _keep_raw(values, attr_type, payload)
-            elif isinstance(entry[1], ByKey):
-                values.setdefault(entry[0], [] if entry[2] else None)
+                continue
+            name, codec, multi = entry
+            if type(codec) is ByKey:
+                values.setdefault(name, [] if multi else None)
                 later.append((entry, payload))
+                continue
+            try:
+                value = codec.decode(payload, values)
+            except _DECODE_FAULTS as exc:
+                _reraise(exc, name)
+            if multi:
+                values.setdefault(name, []).append(value)
             else:
-                _store(values, entry, payload)
+                values[name] = value
 
         for entry, payload in later:
             _store(values, entry, payload)
@@ -359,21 +447,55 @@ class AttrTable:
     def encode(self, values: Mapping[str | int, Any]) -> bytes:
         """Encode a dict of attributes; None values are left out."""
         parts = []
+        by_name = self.by_name
         for key, value in values.items():
             if value is None:
                 continue
-            if isinstance(key, int):
+            entry = by_name.get(key)
+            if entry is not None:
+                number, codec, multi = entry
+                if not multi:
+                    parts.append(codec.encode_attr(number, value, values))
+                    continue
+                for item in value:
+                    parts.append(codec.encode_attr(number, item, values))
+            elif isinstance(key, int):
                 raws = value if isinstance(value, list) else [value]
                 parts.extend(pack_attr(key, bytes(raw)) for raw in raws)
-                continue
-            entry = self.by_name.get(key)
-            if entry is None:
+            else:
                 raise ValueError(f"{self.name} has no attribute {key!r}")
-            number, codec, multi = entry
-            number |= codec.type_flags(values)
-            for item in value if multi else (value,):
-                parts.append(pack_attr(number, codec.encode(item, values)))
         return b"".join(parts)
+
+
+_unpack_header = NLA_HDR.unpack_from
+_IPV4_NUMBER = struct.Struct("!I")
+_IPV6_BYTES = struct.Struct("16s")
+
+
+def _readers(codec: Codec) -> list[tuple[int, tuple[Callable, Any]]]:
+    # (payload size, (unpack_from, wrap)) for codecs of fixed sizes that
+    # `AttrTable.decode` reads in place; the value is wrap(field 0).
+    if type(codec) is Scalar:
+        return [(codec._struct.size, (codec._struct.unpack_from, None))]
+    if type(codec) is IPAddr:
+        readers = {
+            4: (_IPV4_NUMBER.unpack_from, ipaddress.IPv4Address),
+            16: (_IPV6_BYTES.unpack_from, ipaddress.IPv6Address),
+        }
+        return [(n, readers[n]) for n in codec._lengths if n in readers]
+    return []
+
+
+# What a codec may raise on bad bytes; `_reraise` says it again with the
+# attribute's path.
+_DECODE_FAULTS = (
+    DecodeError,
+    ValueError,
+    struct.error,
+    IndexError,
+    KeyError,
+    RecursionError,
+)
 
 
 def _keep_raw(
@@ -406,14 +528,19 @@ def _decode_one(
 ) -> Any:
     try:
         return codec.decode(payload, context)
-    except DecodeError as exc:
+    except _DECODE_FAULTS as exc:
+        _reraise(exc, name)
+
+
+def _reraise(exc: BaseException, name: str) -> NoReturn:
+    # Every fault of a codec comes out as a DecodeError naming its path.
+    if isinstance(exc, DecodeError):
         exc.path.insert(0, name)
-        raise
-    except (ValueError, struct.error, IndexError, KeyError) as exc:
-        raise DecodeError(str(exc), path=[name]) from exc
-    except RecursionError:
+        raise exc
+    if isinstance(exc, RecursionError):
         # A nest that may hold itself (a veth peer) can go deeper than
         # Python's stack in 64 KiB of hostile bytes.
         raise DecodeError(
             "attributes nested too deeply", path=[name]
         ) from None
+    raise DecodeError(str(exc), path=[name]) from exc

@@ -13,7 +13,7 @@ kernel never has to drop an answer (ENOBUFS).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +22,8 @@ from netkit.netlink.header import (
     NLM_F_ACK,
     NLM_F_REQUEST,
     NLMSG_ERROR,
+    NLMSG_HDR,
+    NLMSG_HDRLEN,
     pack_message,
 )
 from netkit.netlink.message import Message
@@ -34,6 +36,7 @@ log = logging.getLogger(__name__)
 
 PER_DATAGRAM = 1024
 DATAGRAM_BYTES = 128 << 10
+_pack_header = NLMSG_HDR.pack
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,34 @@ class Failure:
 
     def __str__(self) -> str:
         return f"request {self.index} ({self.body!r}): {self.error}"
+
+
+class Encoded:
+    """A request body already encoded, and how to build it as a message.
+
+    Bulk helpers (a `RouteTemplate`) encode bodies without making a
+    `Message`; should the kernel refuse one, `message()` builds it so the
+    `Failure` shows what it was.
+    """
+
+    __slots__ = ("data", "_build", "_arg")
+
+    def __init__(
+        self, data: bytes, build: Callable[[Any], Message], arg: Any
+    ) -> None:
+        self.data = data
+        self._build = build
+        self._arg = arg
+
+    def encode(self) -> bytes:
+        return self.data
+
+    def message(self) -> Message:
+        """The body as a `Message`, built again from what made it."""
+        return self._build(self._arg)
+
+    def __repr__(self) -> str:
+        return repr(self.message())
 
 
 class BatchError(NetlinkError):
@@ -141,17 +172,24 @@ class Batch:
         queue = self._queue if queue is None else queue
         parts: list[bytes] = []
         size = start = 0
+        count, per_datagram = len(queue), self._per_datagram
         for index, (msg_type, body, flags) in enumerate(queue):
-            payload = body.encode() if isinstance(body, Message) else body
+            if isinstance(body, Message | Encoded):
+                body = body.encode()
             last = (
-                index + 1 == len(queue)
-                or index + 1 - start >= self._per_datagram
-                or size + len(payload) >= DATAGRAM_BYTES
+                index + 1 == count
+                or index + 1 - start >= per_datagram
+                or size + len(body) >= DATAGRAM_BYTES
             )
             seq = (first_seq + index) & 0xFFFFFFFF
-            flags |= NLM_F_REQUEST | (NLM_F_ACK if last else 0)
-            parts.append(pack_message(msg_type, flags, seq, 0, payload))
-            size += len(parts[-1])
+            flags |= NLM_F_REQUEST | NLM_F_ACK if last else NLM_F_REQUEST
+            if len(body) & 3:
+                message = pack_message(msg_type, flags, seq, 0, body)
+            else:
+                length = NLMSG_HDRLEN + len(body)
+                message = _pack_header(length, msg_type, flags, seq, 0) + body
+            parts.append(message)
+            size += len(message)
             if last:
                 yield b"".join(parts), start, index + 1
                 parts, size, start = [], 0, index + 1
@@ -176,6 +214,8 @@ class Batch:
                 index = (header.seq - first) & 0xFFFFFFFF
                 if ack.error and index < len(queue):
                     msg_type, request, _ = queue[index]
+                    if isinstance(request, Encoded):
+                        request = request.message()
                     subject = getattr(request, "SUBJECT", None)
                     error = kernel_error(
                         ack.error,

@@ -16,12 +16,11 @@ and then extended-ACK attributes if NLM_F_ACK_TLVS is set::
 from __future__ import annotations
 
 import enum
-import logging
 import struct
+from collections import namedtuple
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any
 
+from netkit import _lazy
 from netkit.errors import DecodeError, DumpInterrupted, kernel_error
 from netkit.netlink.attrs import STRING, U32, AttrTable
 from netkit.netlink.header import (
@@ -32,12 +31,17 @@ from netkit.netlink.header import (
     NLMSG_ERROR,
     NLMSG_HDR,
     NLMSG_HDRLEN,
+    NLMSG_MIN_TYPE,
     NLMSG_NOOP,
     NLMSG_OVERRUN,
     align,
 )
 
-log = logging.getLogger(__name__)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+log = _lazy.logger(__name__)
 
 _ERRNO = struct.Struct("=i")
 
@@ -66,50 +70,63 @@ EXT_ACK = AttrTable(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Header:
+class Header(namedtuple("Header", "length type flags seq port")):
     """The fields of a received `nlmsghdr`."""
 
-    length: int
-    type: int
-    flags: int
-    seq: int
-    port: int
+    __slots__ = ()
 
 
 def split(data: memoryview | bytes) -> Iterator[tuple[Header, memoryview]]:
     """Yield (header, body) for each message in a received datagram."""
+    for fields, body in _split(data):
+        yield Header(*fields), body
+
+
+def _split(data: memoryview | bytes) -> Iterator[tuple[tuple, memoryview]]:
+    # `split` with the header as a plain tuple (length, type, flags, seq,
+    # port): a dump makes one per message, and a Header costs more.
     view = memoryview(data)
     offset, end = 0, len(view)
     while offset < end:
-        if end - offset < NLMSG_HDRLEN:
-            raise DecodeError(
-                f"{end - offset} bytes, a message header needs 16",
-                offset=offset,
-            )
-        header = Header(*NLMSG_HDR.unpack_from(view, offset))
-        if header.length < NLMSG_HDRLEN or header.length > end - offset:
-            raise DecodeError(
-                f"message claims {header.length} bytes, {end - offset} left",
-                offset=offset,
-            )
-        yield header, view[offset + NLMSG_HDRLEN : offset + header.length]
-        offset += align(header.length)
+        _check_message(view, offset)
+        fields = _unpack_header(view, offset)
+        yield fields, view[offset + NLMSG_HDRLEN : offset + fields[0]]
+        offset += (fields[0] + 3) & ~3
 
 
-@dataclass(frozen=True, slots=True)
-class Ack:
+_unpack_header = NLMSG_HDR.unpack_from
+
+
+def _check_message(view: memoryview, offset: int) -> None:
+    # Raise DecodeError unless a whole message starts at `offset`.
+    left = len(view) - offset
+    if left < NLMSG_HDRLEN:
+        raise DecodeError(
+            f"{left} bytes, a message header needs 16", offset=offset
+        )
+    length = _unpack_header(view, offset)[0]
+    if length < NLMSG_HDRLEN or length > left:
+        raise DecodeError(
+            f"message claims {length} bytes, {left} left", offset=offset
+        )
+
+
+class Ack(
+    namedtuple(
+        "Ack",
+        "error message offset request missing_type",
+        defaults=("", None, None, None),
+    )
+):
     """An NLMSG_ERROR (or NLMSG_DONE) status: `error` 0 means success.
 
     `error` is a positive errno; `message` and `offset` come from the
     extended ACK; `request` is the header of the request answered.
+    Named tuples, not dataclasses: `dataclasses` alone would double the
+    time of `import netkit`.
     """
 
-    error: int
-    message: str = ""
-    offset: int | None = None
-    request: Header | None = None
-    missing_type: int | None = None
+    __slots__ = ()
 
 
 def decode_error(header: Header, body: memoryview) -> Ack:
@@ -157,7 +174,7 @@ def _ack(
     )
 
 
-Decoder = Callable[[memoryview], Any]
+Decoder = Callable[[memoryview], object]
 
 
 class Reply:
@@ -195,20 +212,34 @@ class Reply:
     def feed(self, data: memoryview | bytes) -> list[Any]:
         """Take one datagram; return the messages in it for this request."""
         messages = []
-        for header, body in split(data):
-            if header.seq != self.seq or header.port != self.port:
-                log.debug("skipped a message for seq %d", header.seq)
+        decode, seq, port = self._decode, self.seq, self.port
+        view = memoryview(data)
+        offset, end = 0, len(view)
+        while offset < end:
+            # `_split` written out: this loop runs for every message of
+            # every dump.
+            if end - offset < NLMSG_HDRLEN:
+                _check_message(view, offset)
+            fields = _unpack_header(view, offset)
+            length, msg_type, flags, msg_seq, msg_port = fields
+            if length < NLMSG_HDRLEN or length > end - offset:
+                _check_message(view, offset)
+            body = view[offset + NLMSG_HDRLEN : offset + length]
+            offset += (length + 3) & ~3
+            if msg_seq != seq or msg_port != port:
+                log.debug("skipped a message for seq %d", msg_seq)
                 continue
-            if header.flags & NLM_F_DUMP_INTR:
+            if flags & NLM_F_DUMP_INTR:
                 self.interrupted = True
-            if header.type == NLMSG_ERROR:
-                self._finish(decode_error(header, body))
-            elif header.type == NLMSG_DONE:
-                self._finish(decode_done(header, body))
-            elif header.type in (NLMSG_NOOP, NLMSG_OVERRUN):
-                continue
-            else:
-                messages.append(self._decode(body))
+            if msg_type >= NLMSG_MIN_TYPE:
+                messages.append(decode(body))
+                self.done = not (self.dump or self.ack)
+            elif msg_type == NLMSG_ERROR:
+                self._finish(decode_error(Header(*fields), body))
+            elif msg_type == NLMSG_DONE:
+                self._finish(decode_done(Header(*fields), body))
+            elif msg_type not in (NLMSG_NOOP, NLMSG_OVERRUN):
+                messages.append(decode(body))
                 self.done = not (self.dump or self.ack)
         return messages
 

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import logging
 import socket
 import threading
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
 
+from netkit import _lazy
 from netkit.errors import BufferOverrun, DumpInterrupted
 from netkit.netlink.header import (
     NETLINK_ADD_MEMBERSHIP,
@@ -37,10 +36,13 @@ from netkit.netlink.header import (
 from netkit.netlink.message import Message
 from netkit.netlink.parse import Decoder, Header, Reply, split
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from netkit.netlink.batch import Batch
 
-log = logging.getLogger(__name__)
+log = _lazy.logger(__name__)
 
 SO_RCVBUFFORCE = 33
 SO_SNDBUFFORCE = 32

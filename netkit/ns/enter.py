@@ -13,13 +13,16 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
 
 from netkit import _libc
 from netkit.ns.nsfs import THREAD_NET
 from netkit.ns.privilege import admin_needed
 
-T = TypeVar("T")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    T = TypeVar("T")
 
 _local = threading.local()
 

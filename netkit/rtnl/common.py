@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import enum
 import ipaddress
+import socket
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
@@ -105,19 +106,34 @@ class Names:
 class FlagNames(Names):
     """Python names of the bits of a flags field."""
 
+    def __init__(
+        self,
+        names: Mapping[int, str],
+        aliases: Mapping[str, int] | None = None,
+    ) -> None:
+        super().__init__(names, aliases)
+        self._cache: dict[int, tuple[str, ...]] = {}
+
     def names(self, value: int) -> tuple[str, ...]:
         """The names of the bits set in `value`, lowest bit first.
 
         Bits without a name come last as one hex number, so nothing is
         lost.
         """
+        cached = self._cache.get(value)
+        if cached is not None:
+            return cached
         names = []
+        rest = value
         for bit, name in sorted(self.by_value.items()):
-            if bit and value & bit == bit:
+            if bit and rest & bit == bit:
                 names.append(name)
-                value &= ~bit
-        if value:
-            names.append(hex(value))
+                rest &= ~bit
+        if rest:
+            names.append(hex(rest))
+        # A dump shows few distinct values, again and again.
+        if len(self._cache) < 1024:
+            self._cache[value] = tuple(names)
         return tuple(names)
 
     def flags(self, names: int | str | Iterable[str | int]) -> int:
@@ -231,6 +247,66 @@ def parse_network(
         raise ValueError(f"{value!r} is not a destination: {exc}") from None
     check_family(network.network_address, family, "destination")
     return network
+
+
+def parse_prefix(
+    value: str | IPAddress | IPNetwork, family: int = AF_UNSPEC
+) -> tuple[IPAddress, int]:
+    """(network address, prefix length) of a destination, as
+    `parse_network` reads it.
+
+    Plain text ("198.18.0.1/32", "2001:db8::/64") takes a fast path
+    through inet_pton, without an `ipaddress` network; anything else, and
+    every mistake, goes through `parse_network` and its ValueError.
+    """
+    fast = _fast_prefix(value, family) if type(value) is str else None
+    if fast is not None:
+        return fast
+    network = parse_network(value, family)
+    return network.network_address, network.prefixlen
+
+
+def _fast_prefix(value: str, family: int) -> tuple[IPAddress, int] | None:
+    packed = pack_prefix(value, family)
+    if packed is None:
+        return None
+    kind, address, prefixlen = packed
+    if kind == AF_INET:
+        return ipaddress.IPv4Address(address), prefixlen
+    return ipaddress.IPv6Address(address), prefixlen
+
+
+def pack_prefix(value: str, family: int) -> tuple[int, bytes, int] | None:
+    """(AF_*, packed address, prefix length) of a prefix in plain text.
+
+    None for anything else ("default", a mask, a scope id, host bits set,
+    a mistake): `parse_network` reads those, or says what is wrong.
+    """
+    address, slash, length = value.partition("/")
+    if ":" in address:
+        kind, bits = AF_INET6, 128
+    else:
+        kind, bits = AF_INET, 32
+    if family not in (AF_UNSPEC, kind):
+        return None
+    try:
+        packed = socket.inet_pton(kind, address)
+    except OSError:
+        return None
+    prefixlen = bits
+    if slash:
+        # Only plain decimal; "/24 ", "/024" and masks go the long way.
+        plain = length.isascii() and length.isdigit()
+        if not plain or (length[0] == "0" and length != "0"):
+            return None
+        prefixlen = int(length)
+        if prefixlen > bits:
+            return None
+    if prefixlen < bits:
+        host = int.from_bytes(packed, "big") & ((1 << (bits - prefixlen)) - 1)
+        if host:
+            return None
+    return kind, packed, prefixlen
 
 
 def check_index(index: int, what: str = "index") -> int:

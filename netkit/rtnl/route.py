@@ -19,10 +19,12 @@ The request builders return a `Request` (type, body, flags): send it with
 from __future__ import annotations
 
 import enum
+import ipaddress
 import struct
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from netkit.netlink.attrs import NLA_HDR
 from netkit.netlink.message import Message
 from netkit.rtnl.common import (
     DUMP_FLAGS,
@@ -40,9 +42,11 @@ from netkit.rtnl.common import (
     family_of,
     kernel_names,
     new_flags,
+    pack_prefix,
     parse_address,
     parse_family,
     parse_network,
+    parse_prefix,
 )
 from netkit.rtnl.route_attrs import METRICS_ATTRS, ROUTE_ATTRS
 
@@ -51,6 +55,7 @@ from netkit.rtnl.route_attrs import METRICS_ATTRS, ROUTE_ATTRS
 from netkit.rtnl.route_attrs import RTA as RTA
 from netkit.rtnl.route_attrs import RTAX as RTAX
 from netkit.rtnl.rtm import (
+    AF_INET,
     AF_INET6,
     AF_UNSPEC,
     RTM_DELROUTE,
@@ -176,11 +181,23 @@ def table_of(message: RouteMessage) -> int:
 
 def destination_of(message: RouteMessage) -> IPNetwork:
     """The destination prefix; 0.0.0.0/0 or ::/0 for a default route."""
-    dst = message.get("dst")
+    dst = message.attrs.get("dst")
     if dst is None:
         dst = "::" if message.family == AF_INET6 else "0.0.0.0"
-    return parse_network(f"{dst}/{message.dst_len}")
+        return parse_network(f"{dst}/{message.dst_len}")
 
+    # From the address's number: a tenth of the time of parsing text.
+    network_type = _NETWORK_TYPES.get(type(dst))
+    try:
+        return network_type((int(dst), message.dst_len))
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{dst}/{message.dst_len}: {exc}") from None
+
+
+_NETWORK_TYPES = {
+    ipaddress.IPv4Address: ipaddress.IPv4Network,
+    ipaddress.IPv6Address: ipaddress.IPv6Network,
+}
 
 Nexthop = Mapping[str, Any]
 
@@ -213,21 +230,21 @@ def new_route(
     route replace``.  Raises ValueError on bad input.
     """
     family = _family(family, dst, gateway, prefsrc, nexthops)
-    network = parse_network(dst, family)
-    family = family_of(network)
+    address, prefixlen = parse_prefix(dst, family)
+    family = family_of(address)
     type = TYPES.value(type)
     body = RouteMessage(
         family=family,
-        dst_len=network.prefixlen,
+        dst_len=prefixlen,
         protocol=check_u8(PROTOCOLS.value(protocol), "protocol"),
         type=check_u8(type, "type"),
-        dst=network.network_address if network.prefixlen else None,
+        dst=address if prefixlen else None,
         priority=None if metric is None else check_u32(metric, "metric"),
         prefsrc=_optional(prefsrc, family, "prefsrc"),
     )
     _set_table(body, table)
     _set_nexthop(body, gateway, oif, onlink, nexthops)
-    if type == RTN.RTN_UNICAST and not _has_nexthop(body):
+    if type == _UNICAST and not _has_nexthop(body):
         raise ValueError("a unicast route needs a gateway, oif or nexthops")
     if metrics:
         body["metrics"] = _metrics(metrics)
@@ -262,15 +279,15 @@ def del_route(
     what is not given matches anything.
     """
     family = _family(family, dst, gateway, None, None)
-    network = parse_network(dst, family)
-    family = family_of(network)
+    address, prefixlen = parse_prefix(dst, family)
+    family = family_of(address)
     body = RouteMessage(
         family=family,
-        dst_len=network.prefixlen,
+        dst_len=prefixlen,
         protocol=check_u8(PROTOCOLS.value(protocol), "protocol"),
         type=check_u8(TYPES.value(type), "type"),
         scope=RT_SCOPE.RT_SCOPE_NOWHERE,
-        dst=network.network_address if network.prefixlen else None,
+        dst=address if prefixlen else None,
         priority=None if metric is None else check_u32(metric, "metric"),
     )
     _set_table(body, table)
@@ -335,6 +352,81 @@ def dump_routes(
     return Request(RTM_GETROUTE, body, DUMP_FLAGS)
 
 
+class RouteTemplate:
+    """Route requests that differ only in their destination, made fast.
+
+    For bulk work (`ns.batch()`): the request of `build(dst, **options)`
+    (`new_route` or `del_route`) is built once per family for a sample
+    destination, and kept as the bytes before and after RTA_DST, which
+    comes first.  `encode(dst)` then packs the header's prefix length and
+    the address and joins the rest: the same bytes `build` gives, in a
+    fraction of the time.  Destinations that are not plain prefixes in
+    text, and default routes, get None: `request(dst)` builds those (and
+    raises the ValueError for a mistake).
+    """
+
+    def __init__(self, build: Callable[..., Request], **options: Any):
+        self._build = build
+        self._options = options
+        self._parts: dict[int, tuple | None] = {}
+
+    def request(self, dst: str | IPNetwork | IPAddress) -> Request:
+        """The request for `dst`, built the long way."""
+        return self._build(dst, **self._options)
+
+    def message(self, dst: str | IPNetwork | IPAddress) -> RouteMessage:
+        """The body of the request for `dst`, built the long way."""
+        return self.request(dst).body
+
+    def encode(self, dst: str) -> tuple[int, bytes, int] | None:
+        """(type, body bytes, flags) for `dst`, or None (see above)."""
+        packed = pack_prefix(dst, AF_UNSPEC) if type(dst) is str else None
+        if packed is None or not packed[2]:
+            return None
+        family, address, prefixlen = packed
+        parts = self._parts.get(family, _MISSING)
+        if parts is _MISSING:
+            parts = self._parts[family] = self._compile(family)
+        if parts is None:
+            return None
+
+        msg_type, flags, pack, fields, tail = parts
+        body = pack(family, prefixlen, *fields, address) + tail
+        return msg_type, body, flags
+
+    def _compile(self, family: int) -> tuple | None:
+        sample = _SAMPLES[family]
+        try:
+            request = self.request(sample)
+        except ValueError:
+            return None  # every destination of this family will say why
+        body = request.body.encode()
+        size = RouteMessage.HEADER.size
+        attr = _DST_ATTR[family]
+        if NLA_HDR.unpack_from(body, size) != (attr.size, RTA.RTA_DST):
+            return None
+        header = RouteMessage.HEADER.unpack_from(body)
+        pack = struct.Struct(
+            RouteMessage.HEADER.format + attr.format.lstrip("=")
+        ).pack
+        fields = (*header[2:], attr.size, RTA.RTA_DST)
+        tail = body[size + attr.size :]
+        # Packing the sample again must give its own bytes.
+        _, address, prefixlen = pack_prefix(sample, family)
+        if pack(family, prefixlen, *fields, address) + tail != body:
+            return None
+        return request.type, request.flags, pack, fields, tail
+
+
+_MISSING = object()
+_SAMPLES = {AF_INET: "198.18.0.1", AF_INET6: "2001:db8::1"}
+# RTA_DST as the template packs it: header and address.
+_DST_ATTR = {
+    AF_INET: struct.Struct("=HH4s"),
+    AF_INET6: struct.Struct("=HH16s"),
+}
+
+
 def _family(
     family: int | str | None,
     dst: object,
@@ -397,7 +489,8 @@ def _set_nexthop(
 
 
 def _has_nexthop(body: RouteMessage) -> bool:
-    return any(name in body for name in ("gateway", "oif", "multipath"))
+    attrs = body.attrs
+    return "oif" in attrs or "gateway" in attrs or "multipath" in attrs
 
 
 def _hop(hop: Nexthop, family: int) -> dict[str, Any]:
@@ -441,11 +534,20 @@ def _scope(scope: int | str | None, body: RouteMessage) -> int:
     # routes straight out of a device are link scope, the rest universe.
     if scope is not None:
         return check_u8(SCOPES.value(scope), "scope")
-    if body.type in (RTN.RTN_LOCAL, RTN.RTN_NAT):
+    if body.type in _HOST_TYPES:
         return RT_SCOPE.RT_SCOPE_HOST
-    if body.type in (RTN.RTN_BROADCAST, RTN.RTN_MULTICAST, RTN.RTN_ANYCAST):
+    if body.type in _LINK_TYPES:
         return RT_SCOPE.RT_SCOPE_LINK
-    direct = "gateway" not in body and "multipath" not in body
-    if body.type in (RTN.RTN_UNICAST, RTN.RTN_UNSPEC) and direct:
+    direct = "gateway" not in body.attrs and "multipath" not in body.attrs
+    if body.type in _DIRECT_TYPES and direct:
         return RT_SCOPE.RT_SCOPE_LINK
     return RT_SCOPE.RT_SCOPE_UNIVERSE
+
+
+# Looked up once: an enum member costs more to fetch than an int.
+_UNICAST = int(RTN.RTN_UNICAST)
+_HOST_TYPES = frozenset({RTN.RTN_LOCAL, RTN.RTN_NAT})
+_LINK_TYPES = frozenset(
+    {RTN.RTN_BROADCAST, RTN.RTN_MULTICAST, RTN.RTN_ANYCAST}
+)
+_DIRECT_TYPES = frozenset({RTN.RTN_UNICAST, RTN.RTN_UNSPEC})
