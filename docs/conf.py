@@ -25,7 +25,7 @@ default_role = "literal"
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
 autodoc_typehints_format = "short"
-autodoc_default_options = {"members": True, "show-inheritance": True}
+autodoc_default_options = {"show-inheritance": True}
 
 # The docs build offline (CI has no network), so there is no intersphinx:
 # the standard library's names are left unlinked (nitpick_ignore_regex).
@@ -40,7 +40,10 @@ nitpick_ignore_regex = [
     (r"py:class", r"(Path|TextIO|Iterator|Iterable|Mapping|Sequence)"),
     (r"py:class", r"(int|str|bytes|bool|float|dict|list|tuple|None)"),
     # Type aliases and type variables: named in signatures, not objects.
-    (r"py:class", r"(netkit\..*\.)?(Arg|File|Decoder|Nexthop|LinkRef)"),
+    (
+        r"py:class",
+        r"(netkit\..*\.|command\.)?(Arg|File|Decoder|Nexthop|LinkRef)",
+    ),
     (r"py:class", r"netkit\..*\.(T|M|L)"),
     (r"py:class", r"(memoryview|type|object|BaseException|OSError)"),
     (r"py:class", r"(CompletedProcess|Popen|struct\.Struct)"),

@@ -19,6 +19,7 @@ __version__ = "0.1.0"
 # the same name to __all__; tests/unit/test_facade.py checks that the two
 # agree and that every row resolves.
 _LAZY: dict[str, str] = {
+    "BatchError": "netkit.netlink.batch:BatchError",
     "Namespace": "netkit.namespace:Namespace",
     "spawn": "netkit.ns.spawn:spawn",
     "Link": "netkit.links:Link",
@@ -90,6 +91,7 @@ __all__: list[str] = [
     "AddressNotAvailable",
     "AddressNotFound",
     "AddressRemoved",
+    "BatchError",
     "Bridge",
     "BridgePort",
     "BridgeSettings",

@@ -13,6 +13,7 @@ import ipaddress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from netkit._values import make
 from netkit.errors import AddressNotAvailable, AddressNotFound
 from netkit.netlink.header import NLM_F_ECHO
 from netkit.rtnl import addr as rtaddr
@@ -79,7 +80,9 @@ class Address:
             return None
         cache = message.get("cacheinfo") or {}
         proto = message.get("proto")
-        return cls(
+        # Made without the frozen __init__: a dump makes one per address.
+        return make(
+            cls,
             address=interface,
             dev=dev,
             index=message.index,

@@ -65,7 +65,7 @@ def vxlan_data(
 
     `group` is a multicast group to flood to, `remote` the one unicast
     peer (`ip`'s "remote"); the kernel keeps either in IFLA_VXLAN_GROUP.
-    IPv6 addresses go in the *6 attributes.  ValueError for a VNI out of
+    IPv6 addresses go in the `*6` attributes.  ValueError for a VNI out of
     0..2**24-1, a port out of 1..65535, both `group` and `remote`, a
     group that is not multicast or a remote that is, or mixed families.
     """

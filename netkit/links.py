@@ -203,8 +203,8 @@ class Link:
         one).  The kernel's errors, with its text: InvalidArgument for an
         MTU out of the link's range ("mtu less than device minimum");
         AddressNotAvailable for a multicast, broadcast or all-zero MAC;
-        LinkExists for a name in use; Busy for renaming a link that is
-        up; LinkNotFound when the link is gone.
+        LinkExists for a name in use; LinkNotFound when the link is gone.
+        (This kernel renames a link that is up, too.)
         """
         attrs = {
             "mtu": mtu,

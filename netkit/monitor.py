@@ -77,7 +77,7 @@ def select_kinds(
 
 
 class Monitor:
-    """An iterator of `Event`s from one namespace; see `Namespace.monitor`.
+    """An iterator of events from one namespace; see `Namespace.monitor`.
 
     Any thread may read it, one at a time; `close()` from another thread
     ends a blocked read.  `next()` waits up to `timeout` seconds (None:

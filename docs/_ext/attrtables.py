@@ -17,6 +17,17 @@ from sphinx.util.docutils import SphinxDirective
 
 from netkit.netlink import attrs
 
+# The codecs of one attribute each, by class name.
+OWN_CODECS = {
+    "Uint": "u32, or u64 when it needs",
+    "UInt": "u32, or u64 when it needs",
+    "BridgeId": "bridge id: priority and MAC",
+    "Via": "family and address (struct rtvia)",
+    "PeerCodec": "a whole link message: the peer",
+    "Nexthops": "next hops, each with its attributes",
+    "FlagOrU8": "u8 in dumps, flag in requests",
+}
+
 
 def codec_name(codec) -> str:
     """How a codec decodes its payload, in a few words."""
@@ -41,7 +52,7 @@ def codec_name(codec) -> str:
         return "by kind"
     if isinstance(codec, attrs.StructCodec):
         return "struct, as a dict of its fields"
-    return type(codec).__name__.lower()
+    return OWN_CODECS.get(type(codec).__name__, type(codec).__name__)
 
 
 def table_and_enum(path: str):
@@ -54,11 +65,15 @@ def table_and_enum(path: str):
     return table, numbers
 
 
-def row(*cells: str) -> nodes.row:
+def code(text: str) -> nodes.literal:
+    return nodes.literal(text, text)
+
+
+def row(*cells: nodes.Node) -> nodes.row:
     line = nodes.row()
-    for text in cells:
+    for cell in cells:
         entry = nodes.entry()
-        entry += nodes.paragraph("", "", nodes.literal(text, text))
+        entry += nodes.paragraph("", "", cell)
         line += entry
     return line
 
@@ -73,32 +88,34 @@ class NetkitAttrs(SphinxDirective):
         for number, (name, codec, multi) in sorted(table.by_type.items()):
             kernel = numbers(number).name if numbers else str(number)
             kind = codec_name(codec)
-            body += row(kernel, name, f"list of {kind}" if multi else kind)
+            kind = f"list of {kind}" if multi else kind
+            body += row(code(kernel), code(name), nodes.Text(kind))
+
         group = nodes.tgroup(cols=3)
         for width in (40, 25, 35):
             group += nodes.colspec(colwidth=width)
         head = nodes.thead()
-        head += row("kernel", "Python", "value")
+        head += row(*(nodes.Text(t) for t in ("kernel", "Python", "value")))
         group += head
         group += body
         result: list[nodes.Node] = [nodes.table("", group)]
 
-        if numbers is not None:
-            raw = [
-                member.name
-                for member in numbers
-                if member.value not in table.by_type
-                and not member.name.endswith(("_UNSPEC", "_PAD"))
-            ]
-            if raw:
-                text = "Kept raw (bytes, under their number): "
-                para = nodes.paragraph("", text)
-                for index, name in enumerate(raw):
-                    if index:
-                        para += nodes.Text(", ")
-                    para += nodes.literal(name, name)
-                para += nodes.Text(".")
-                result.append(para)
+        raw = [
+            member.name
+            for member in numbers or ()
+            if member.value not in table.by_type
+            and not member.name.endswith(("_UNSPEC", "_PAD"))
+        ]
+        if raw:
+            para = nodes.paragraph(
+                "", "Kept raw (bytes, under their number): "
+            )
+            for index, name in enumerate(raw):
+                if index:
+                    para += nodes.Text(", ")
+                para += code(name)
+            para += nodes.Text(".")
+            result.append(para)
         return result
 
 

@@ -145,6 +145,10 @@ class Competitor:
         """None when it can run here, else why not."""
         return None
 
+    def does(self, workload: str, phase: str) -> bool:
+        """Whether it has a command for this phase."""
+        return True
+
     def command(
         self, workload: str, phase: str, space: Scratch
     ) -> list[str] | None:
@@ -164,10 +168,13 @@ class NetkitCompetitor(Competitor):
         self.name = name
         self._phases = WORKER_PHASES
 
+    def does(self, workload: str, phase: str) -> bool:
+        return (self.name, workload, phase) in self._phases
+
     def command(
         self, workload: str, phase: str, space: Scratch
     ) -> list[str] | None:
-        if (self.name, workload, phase) not in self._phases:
+        if not self.does(workload, phase):
             return None
         module = ["-m", "netkit.bench.worker", self.name, workload, phase]
         args = [str(space.size), space.prefix, str(GROUP)]
@@ -233,18 +240,15 @@ class Suite:
         return figures
 
     def _skips(self, competitor: Competitor, workload: str) -> bool:
-        probe = Scratch("probe", workload, 1)
         needed = [p for p in PHASES[workload] if p != "dump"]
-        return any(
-            competitor.command(workload, p, probe) is None for p in needed
-        )
+        return not all(competitor.does(workload, p) for p in needed)
 
     def _phase(
         self, competitor: Competitor, phase: str, space: Scratch
     ) -> float | None:
-        argv = competitor.command(space.workload, phase, space)
-        if argv is None:
+        if not competitor.does(space.workload, phase):
             return None
+        argv = competitor.command(space.workload, phase, space)
         result = run_json(argv)
         checks.check(space, phase, result)
         return float(result["seconds"])

@@ -45,6 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
             "Build Linux networks: network namespaces, veth cables, "
             "bridges, addresses and routes, over rtnetlink."
         ),
+        epilog=(
+            "exit status: 0 success, 1 the operation failed (the kernel's "
+            "message is printed), 2 usage error (also a topology file that "
+            "cannot be used).  `netkit COMMAND --help` tells more."
+        ),
     )
     parser.add_argument(
         "--version", action="version", version=f"netkit {netkit.__version__}"

@@ -30,7 +30,7 @@ the file (TOML):
   unless one [[namespaces]] entry says `host = true`: that entry then
   stands for the namespace netkit runs in.  A bad file is refused before
   anything is created, with the key path of each problem.
-  Format: docs/topology.rst; examples: examples/two-rooms.toml,
+  Format: docs/howto/topology.rst; examples: examples/two-rooms.toml,
   examples/router.toml.
 """
 

@@ -213,7 +213,12 @@ class Demo:
                     f"{room_ip} link set {inner} up",
                     f"{host_ip} link set {outer} up",
                 ],
-                lambda p=pair: (p.a.up(), p.b.up()),
+                # Packets sent before the carrier is up are dropped.
+                lambda p=pair: (
+                    p.a.up(),
+                    p.b.up(),
+                    p.a.wait_state("up", timeout=5),
+                ),
             )
         self.say()
 

@@ -65,19 +65,21 @@ def iter_attrs(data: memoryview | bytes) -> Iterator[tuple[int, memoryview]]:
         offset += (length + 3) & ~3
 
 
-def _check_header(view: memoryview, offset: int) -> None:
-    # Raise DecodeError unless a whole attribute starts at `offset`.
+def _check_header(view: memoryview, offset: int, start: int = 0) -> None:
+    # Raise DecodeError unless a whole attribute starts at `offset`; the
+    # error's offset counts from `start`, where the attributes begin.
     left = len(view) - offset
     if left < NLA_HDRLEN:
         raise DecodeError(
-            f"{left} stray bytes after the last attribute", offset=offset
+            f"{left} stray bytes after the last attribute",
+            offset=offset - start,
         )
     length, attr_type = NLA_HDR.unpack_from(view, offset)
     if length < NLA_HDRLEN or length > left:
         raise DecodeError(
             f"attribute {attr_type & NLA_TYPE_MASK} claims {length} "
             f"bytes, {left} left",
-            offset=offset,
+            offset=offset - start,
         )
 
 
@@ -274,7 +276,7 @@ class StructCodec(Codec):
     def decode(self, data: memoryview, context: Mapping) -> dict[str, Any]:
         size = self._struct.size
         if len(data) >= size:
-            unpacked = self._struct.unpack(data[:size])
+            unpacked = self._struct.unpack_from(data)
             values = dict(zip(self._names, unpacked, strict=True))
             if len(data) > size:
                 values["_tail"] = bytes(data[size:])
@@ -402,16 +404,20 @@ class AttrTable:
         inner loop of every dump.
         """
         view = data if type(data) is memoryview else memoryview(data)
+        return self.decode_from(view, 0)
+
+    def decode_from(self, view: memoryview, offset: int) -> dict:
+        """`decode` of the attributes from `offset` to the end of `view`."""
         values: dict[str | int, Any] = {}
-        later = []
+        later = None
         by_type, fixed = self.by_type, self._fixed
-        offset, end = 0, len(view)
+        start, end = offset, len(view)
         while offset < end:
             if end - offset < NLA_HDRLEN:
-                _check_header(view, offset)
+                _check_header(view, offset, start)
             length, attr_type = _unpack_header(view, offset)
             if length < NLA_HDRLEN or length > end - offset:
-                _check_header(view, offset)
+                _check_header(view, offset, start)
             number = attr_type & NLA_TYPE_MASK
             reader = fixed.get(number << 16 | length)
             if reader is not None:
@@ -429,6 +435,7 @@ class AttrTable:
             name, codec, multi = entry
             if type(codec) is ByKey:
                 values.setdefault(name, [] if multi else None)
+                later = later or []
                 later.append((entry, payload))
                 continue
             try:
@@ -440,7 +447,7 @@ class AttrTable:
             else:
                 values[name] = value
 
-        for entry, payload in later:
+        for entry, payload in later or ():
             _store(values, entry, payload)
         return values
 

@@ -83,8 +83,9 @@ class Message:
             )
         message = cls.__new__(cls)
         cls._SET_FIELDS(message, cls.HEADER.unpack_from(data))
+        view = data if type(data) is memoryview else memoryview(data)
         try:
-            message.attrs = cls.ATTRS.decode(memoryview(data)[cls._START :])
+            message.attrs = cls.ATTRS.decode_from(view, cls._START)
         except DecodeError as exc:
             exc.path.insert(0, cls.__name__)
             raise

@@ -93,6 +93,25 @@ def new_netns() -> int:
     return os.open(THREAD_NET, os.O_RDONLY | os.O_CLOEXEC)
 
 
+def new_netns_many(count: int) -> list[int]:
+    """`new_netns` `count` times on the calling thread: one each.
+
+    Each unshare(CLONE_NEWNET) gives the thread a fresh namespace, and the
+    descriptor opened after it holds that one; so one short-lived thread
+    makes any number (a thread per namespace costs more than the
+    namespace).  On error the ones made so far are let go.
+    """
+    fds: list[int] = []
+    try:
+        for _ in range(count):
+            fds.append(new_netns())
+    except BaseException:
+        for fd in fds:
+            os.close(fd)
+        raise
+    return fds
+
+
 def pids_in(target: Identity) -> list[int]:
     """Host PIDs of the processes whose network namespace is `target`.
 

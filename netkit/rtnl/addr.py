@@ -21,6 +21,7 @@ The request builders return a `Request` (type, body, flags): send it with
 from __future__ import annotations
 
 import enum
+import ipaddress
 import struct
 from collections.abc import Iterable
 
@@ -149,10 +150,23 @@ def flags_of(message: AddrMessage) -> int:
 
 def interface_of(message: AddrMessage) -> IPInterface | None:
     """The address with its prefix (IFA_LOCAL, else IFA_ADDRESS)."""
-    address = message.get("local", message.get("address"))
+    attrs = message.attrs
+    address = attrs.get("local", attrs.get("address"))
     if address is None:
         return None
-    return parse_interface(f"{address}/{message.prefixlen}")
+
+    # From the address's number: a third of the time of parsing text.
+    interface_type = _INTERFACE_TYPES.get(type(address))
+    try:
+        return interface_type((int(address), message.prefixlen))
+    except (TypeError, ValueError):
+        return parse_interface(f"{address}/{message.prefixlen}")
+
+
+_INTERFACE_TYPES = {
+    ipaddress.IPv4Address: ipaddress.IPv4Interface,
+    ipaddress.IPv6Address: ipaddress.IPv6Interface,
+}
 
 
 def new_addr(

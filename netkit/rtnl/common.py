@@ -283,30 +283,30 @@ def pack_prefix(value: str, family: int) -> tuple[int, bytes, int] | None:
     a mistake): `parse_network` reads those, or says what is wrong.
     """
     address, slash, length = value.partition("/")
-    if ":" in address:
-        kind, bits = AF_INET6, 128
-    else:
-        kind, bits = AF_INET, 32
-    if family not in (AF_UNSPEC, kind):
+    kind, bits = _V6 if ":" in address else _V4
+    if family and family != kind:
         return None
     try:
-        packed = socket.inet_pton(kind, address)
+        packed = _inet_pton(kind, address)
     except OSError:
         return None
-    prefixlen = bits
-    if slash:
-        # Only plain decimal; "/24 ", "/024" and masks go the long way.
-        plain = length.isascii() and length.isdigit()
-        if not plain or (length[0] == "0" and length != "0"):
-            return None
-        prefixlen = int(length)
-        if prefixlen > bits:
-            return None
+    if not slash:
+        return kind, packed, bits
+
+    # Plain decimal only: "/24 ", "/024" and masks go the long way.
+    prefixlen = _PREFIX_LENGTHS.get(length, bits + 1)
+    if prefixlen > bits:
+        return None
     if prefixlen < bits:
         host = int.from_bytes(packed, "big") & ((1 << (bits - prefixlen)) - 1)
         if host:
             return None
     return kind, packed, prefixlen
+
+
+_V4, _V6 = (AF_INET, 32), (AF_INET6, 128)
+_inet_pton = socket.inet_pton
+_PREFIX_LENGTHS = {str(n): n for n in range(129)}
 
 
 def check_index(index: int, what: str = "index") -> int:

@@ -9,7 +9,7 @@ The modules, one concern each: `schema` parses the file into the typed
 objects of `spec`, `checks` checks references across it, `plan` orders
 the steps, `actions` performs one step against the kernel, `apply` runs
 them with rollback, `down` tears down.  The file format is described in
-docs/topology.rst.
+docs/howto/topology.rst.
 """
 
 from netkit.topology.apply import UpResult, up

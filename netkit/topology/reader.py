@@ -10,10 +10,14 @@ then reports the keys nobody asked for, which are unknown keys.
 from __future__ import annotations
 
 import difflib
+import json
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+
+BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 TYPE_NAMES = {
     str: "a string",
@@ -38,9 +42,15 @@ class Problems:
 
 
 def join(path: str, key: str | int) -> str:
-    """The key path of `key` under `path`: "veths[2]" + "b" -> "veths[2].b"."""
+    """The key path of `key` under `path`: "veths[2]" + "b" -> "veths[2].b".
+
+    A key that TOML would have to quote is quoted, as in the file:
+    `sysctls."net.ipv4.ip_forward"`.
+    """
     if isinstance(key, int):
         return f"{path}[{key}]"
+    if not BARE_KEY.fullmatch(key):
+        key = json.dumps(key)
     return f"{path}.{key}" if path else key
 
 

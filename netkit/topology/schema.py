@@ -48,7 +48,11 @@ def load(path: str | os.PathLike[str], prefix: str = "") -> Topology:
     file = os.fspath(path)
     with open(file, "rb") as stream:
         data = stream.read()
-    return loads(data.decode("utf-8", "replace"), file, prefix)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise TopologyError(file, [("", f"not UTF-8 text: {exc}")]) from None
+    return loads(text, file, prefix)
 
 
 def loads(text: str, file: str = "<topology>", prefix: str = "") -> Topology:

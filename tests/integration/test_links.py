@@ -134,6 +134,16 @@ def test_set_changes_what_it_is_told(rooms):
     assert link_names(ns) == ["lo", "v1", "eth0"]
 
 
+def test_a_link_that_is_up_can_be_renamed(rooms):
+    ns = rooms()
+    link = VethPair.create("v0", "v1", ns=ns).a.up()
+
+    link.set(name="eth0")
+
+    assert link.name == "eth0" and link.is_up
+    assert "UP" in ip_link(ns, "eth0")["flags"]
+
+
 def test_set_with_nothing_to_change(rooms):
     link = VethPair.create("v0", "v1", ns=rooms()).a
 

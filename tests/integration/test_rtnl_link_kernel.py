@@ -174,10 +174,13 @@ def test_kind_data_matches_ip(netns, netns2, sock) -> None:
         "root_port",
     ):
         assert br[field] == ip_br[field], field
+    # iproute2 prints the id's octets without zero padding ("9" for 09).
     bridge_id = br["bridge_id"]
-    assert ip_br["bridge_id"] == (
-        f"{bridge_id['priority']:04x}.{bridge_id['address']}"
-    )
+    priority, _, address = ip_br["bridge_id"].partition(".")
+    assert int(priority, 16) == bridge_id["priority"]
+    assert [int(octet, 16) for octet in address.split(":")] == [
+        int(octet, 16) for octet in bridge_id["address"].split(":")
+    ]
 
     port = ours["v0"]["linkinfo"]["slave_data"]
     ip_port = theirs["v0"]["linkinfo"]["info_slave_data"]

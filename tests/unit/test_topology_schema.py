@@ -236,7 +236,7 @@ BAD = {
     ),
     "sysctl outside net.*": (
         red('sysctls = { "kernel.panic" = 1 }'),
-        "namespaces[0].sysctls.kernel.panic",
+        'namespaces[0].sysctls."kernel.panic"',
         "'kernel.panic' is not a net.* sysctl key",
     ),
     "neighbour without a MAC": (
@@ -363,6 +363,14 @@ def test_a_port_in_another_namespace_than_its_bridge() -> None:
 
     assert path == "links[0].namespace"
     assert "a port is in its bridge's namespace" in message
+
+
+def test_a_file_that_is_not_utf8(tmp_path: Path) -> None:
+    file = tmp_path / "latin1.toml"
+    file.write_bytes(b'description = "caf\xe9"\n')
+
+    with pytest.raises(TopologyError, match="not UTF-8 text"):
+        load(file)
 
 
 def test_file_that_is_missing_raises_oserror(tmp_path: Path) -> None:

@@ -1,0 +1,1 @@
+"""The netkit benchmark suite (see run.py); `python3 -m benchmarks`."""
