@@ -57,9 +57,9 @@ class Pyroute2(Competitor):
     def command(
         self, workload: str, phase: str, space: Scratch
     ) -> list[str] | None:
-        worker = os.path.join(HERE, "pyroute2_worker.py")
+        worker = ["-m", "benchmarks.pyroute2_worker"]
         args = [workload, phase, str(space.size), space.prefix, str(GROUP)]
-        return inside(space, [sys.executable, worker, *args])
+        return inside(space, [sys.executable, *worker, *args])
 
     def start_command(self) -> list[str]:
         return python_start("from pyroute2 import IPRoute; IPRoute().close()")

@@ -35,6 +35,7 @@ class NamespaceBatch:
         self._batch = Batch(ns.rtnl, **options)
         self._indexes: dict[str, int] = {}
         self._templates: dict[tuple, rtroute.RouteTemplate] = {}
+        self._last_template: tuple | None = None
 
     def __len__(self) -> int:
         return len(self._batch)
@@ -102,22 +103,28 @@ class NamespaceBatch:
         self, build: Callable[..., Request], dst: str, options: dict
     ) -> int:
         # Routes that share their options share a template, which encodes
-        # each in a fraction of the time of `build` (see RouteTemplate).
-        try:
-            key = (build, *options.items())
-            template = self._templates.get(key)
-        except TypeError:  # an option that is a dict or a list
-            return self.add(build(dst, **options))
-        if template is None:
-            template = rtroute.RouteTemplate(build, **options)
-            self._templates[key] = template
+        # each in a fraction of the time of `build` (see RouteTemplate);
+        # a loop of add_route() calls asks for the same one each time.
+        last = self._last_template
+        if last is not None and last[0] is build and last[1] == options:
+            template, describe = last[2], last[3]
+        else:
+            try:
+                key = (build, *options.items())
+                template = self._templates.get(key)
+            except TypeError:  # an option that is a dict or a list
+                return self.add(build(dst, **options))
+            if template is None:
+                template = rtroute.RouteTemplate(build, **options)
+                self._templates[key] = template
+            describe = template.message
+            self._last_template = (build, options, template, describe)
 
         encoded = template.encode(dst)
         if encoded is None:
             return self.add(template.request(dst))
         msg_type, data, flags = encoded
-        body = Encoded(data, template.message, dst)
-        return self._batch.add(msg_type, body, flags)
+        return self._batch.add(msg_type, Encoded(data, describe, dst), flags)
 
     def _route_options(
         self,

@@ -255,7 +255,7 @@ class Suite:
 
     def _start(self) -> dict[str, dict[str, list]]:
         figures: dict[str, dict[str, list]] = {"wall": {}, "rss": {}}
-        baseline = ("python -S (nothing)", python_start("pass"))
+        baseline = ("python -S -c pass", python_start("pass"))
         entries = [(c.name, c.start_command()) for c in self.competitors]
         entries = [baseline] + [(n, argv) for n, argv in entries if argv]
         env = dict(os.environ, PYTHONPATH=python_path())
@@ -280,13 +280,27 @@ def measure_start(
         if result["status"]:
             raise BenchError(f"{argv} exited {result['status']}")
         return result["seconds"], result["max_rss_kb"] / 1024
-    # Without the C spawner: the child's own figure of its peak, read
-    # from the kernel after it exits (less exact: it counts the fork).
+    # Without the C spawner, a Python child reports its own peak (VmHWM)
+    # as it ends; the kernel's figure for a child forked from this big
+    # process would count the fork.
+    if argv[0] == sys.executable and argv[-2] == "-c":
+        argv = [*argv[:-1], argv[-1] + _REPORT_PEAK]
     start = time.perf_counter()
-    child = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
-    return time.perf_counter() - start, usage.ru_maxrss / 1024
+    done = subprocess.run(argv, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if done.returncode:
+        raise BenchError(f"{argv} exited {done.returncode}")
+    peaks = [
+        line.split()[1] for line in done.stderr.splitlines() if "VmHWM" in line
+    ]
+    return wall, int(peaks[-1]) / 1024 if peaks else float("nan")
+
+
+_REPORT_PEAK = (
+    "\nimport sys as _s\n"
+    "_s.stderr.write([l for l in open('/proc/self/status') "
+    "if l.startswith('VmHWM')][0])"
+)
 
 
 def report(suite: Suite) -> dict[str, Any]:

@@ -213,6 +213,7 @@ class Reply:
         """Take one datagram; return the messages in it for this request."""
         messages = []
         decode, seq, port = self._decode, self.seq, self.port
+        single = not (self.dump or self.ack)
         view = memoryview(data)
         offset, end = 0, len(view)
         while offset < end:
@@ -233,14 +234,14 @@ class Reply:
                 self.interrupted = True
             if msg_type >= NLMSG_MIN_TYPE:
                 messages.append(decode(body))
-                self.done = not (self.dump or self.ack)
+                self.done = self.done or single
             elif msg_type == NLMSG_ERROR:
                 self._finish(decode_error(Header(*fields), body))
             elif msg_type == NLMSG_DONE:
                 self._finish(decode_done(Header(*fields), body))
             elif msg_type not in (NLMSG_NOOP, NLMSG_OVERRUN):
                 messages.append(decode(body))
-                self.done = not (self.dump or self.ack)
+                self.done = self.done or single
         return messages
 
     def _finish(self, ack: Ack) -> None:

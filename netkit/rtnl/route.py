@@ -390,11 +390,12 @@ class RouteTemplate:
         if parts is None:
             return None
 
-        msg_type, flags, pack, fields, tail = parts
-        body = pack(family, prefixlen, *fields, address) + tail
-        return msg_type, body, flags
+        msg_type, flags, heads, tail = parts
+        return msg_type, heads[prefixlen] + address + tail, flags
 
     def _compile(self, family: int) -> tuple | None:
+        # (type, flags, the bytes up to the address for each prefix
+        # length, the bytes after it), checked against the sample.
         sample = _SAMPLES[family]
         try:
             request = self.request(sample)
@@ -405,22 +406,24 @@ class RouteTemplate:
         attr = _DST_ATTR[family]
         if NLA_HDR.unpack_from(body, size) != (attr.size, RTA.RTA_DST):
             return None
+
         header = RouteMessage.HEADER.unpack_from(body)
-        pack = struct.Struct(
-            RouteMessage.HEADER.format + attr.format.lstrip("=")
-        ).pack
-        fields = (*header[2:], attr.size, RTA.RTA_DST)
+        bits = 32 if family == AF_INET else 128
+        heads = [
+            RouteMessage.HEADER.pack(family, prefixlen, *header[2:])
+            + NLA_HDR.pack(attr.size, RTA.RTA_DST)
+            for prefixlen in range(bits + 1)
+        ]
         tail = body[size + attr.size :]
-        # Packing the sample again must give its own bytes.
         _, address, prefixlen = pack_prefix(sample, family)
-        if pack(family, prefixlen, *fields, address) + tail != body:
+        if heads[prefixlen] + address + tail != body:
             return None
-        return request.type, request.flags, pack, fields, tail
+        return request.type, request.flags, heads, tail
 
 
 _MISSING = object()
 _SAMPLES = {AF_INET: "198.18.0.1", AF_INET6: "2001:db8::1"}
-# RTA_DST as the template packs it: header and address.
+# RTA_DST: header and address.
 _DST_ATTR = {
     AF_INET: struct.Struct("=HH4s"),
     AF_INET6: struct.Struct("=HH16s"),
