@@ -167,7 +167,12 @@ class NamespaceBatch:
     def add_link(
         self, name: str, kind: str, data: Any = None, **attrs: Any
     ) -> int:
-        """Queue `ip link add NAME type KIND` (attrs: IFLA names)."""
+        """Queue `ip link add NAME type KIND`.
+
+        attrs: IFLA names (address=, txqlen=) or the names `Link.set`
+        takes (mac=, txqueuelen=, alias=).
+        """
+        attrs = _ifla_names(attrs)
         return self.add(rtlink.new_link(name, kind, data, **attrs))
 
     def add_veth(
@@ -181,8 +186,10 @@ class NamespaceBatch:
     ) -> int:
         """Queue a veth pair, its peer born in `peer_ns` if given.
 
-        `group` puts both ends in that link group (see `delete_links`).
+        `group` puts both ends in that link group (see `delete_links`);
+        attrs as for `add_link`.
         """
+        attrs = _ifla_names(attrs)
         fd = None
         if peer_ns is not None and peer_ns != self.namespace:
             fd = peer_ns.fileno()
@@ -200,8 +207,19 @@ class NamespaceBatch:
     def set_link(
         self, link: Link | str | int, *, up: bool | None = None, **attrs: Any
     ) -> int:
-        """Queue `ip link set` (up=, mtu=, master=, ...: IFLA names)."""
+        """Queue `ip link set` (up=, mtu=, master=, ...).
+
+        attrs: IFLA names or the names `Link.set` takes (mac=, name=,
+        txqueuelen=, alias=).  Renaming needs a link with an index: one
+        known only by name (made earlier in this batch) is found by it.
+        """
+        attrs = _ifla_names(attrs)
         if isinstance(link, str) and link not in self._indexes:
+            if attrs.get("ifname", link) != link:
+                raise ValueError(
+                    f"cannot rename {link!r} in the batch that makes it: "
+                    "the kernel finds it by that name"
+                )
             return self.add(_by_name(rtlink.set_link, link, up, attrs))
         return self.add(rtlink.set_link(self._index(link), up=up, **attrs))
 
@@ -214,6 +232,26 @@ class NamespaceBatch:
     def delete_links(self, *, group: int) -> int:
         """Queue `ip link del group N`: every link of the group at once."""
         return self.add(rtlink.del_link_group(group))
+
+
+# The names `Link.set` takes, and the IFLA attributes they stand for.
+_LINK_NAMES = {
+    "mac": "address",
+    "name": "ifname",
+    "txqueuelen": "txqlen",
+    "alias": "ifalias",
+}
+
+
+def _ifla_names(attrs: dict[str, Any]) -> dict[str, Any]:
+    # Python names to IFLA names; giving both for one attribute is an error.
+    out = {}
+    for key, value in attrs.items():
+        ifla = _LINK_NAMES.get(key, key)
+        if ifla in out:
+            raise ValueError(f"{key}= and {ifla}= are the same setting")
+        out[ifla] = value
+    return out
 
 
 def _by_name(build: Any, name: str, up: bool | None, attrs: dict) -> Request:

@@ -189,13 +189,14 @@ def ping(
     (no route) ends the run and is in the result; ValueError for bad
     counts or an address that is not an IP.
     """
-    if count < 1 or timeout <= 0 or interval < 0:
-        raise ValueError("count must be >= 1, timeout > 0, interval >= 0")
+    _check_counts(count, timeout, interval)
     family = family_of(address)
     ident = int.from_bytes(os.urandom(2), "big")
     result = PingResult(address)
 
-    for seq in range(1, count + 1):
+    for number in range(1, count + 1):
+        # The sequence field is 16 bits: long runs wrap around.
+        seq = number % 65536
         started = time.perf_counter()
         try:
             sock.sendto(echo_request(family, ident, seq), (address, 0))
@@ -214,12 +215,28 @@ def ping(
             result.error = f"no reply within {timeout:g} s"
 
         pause = started + interval - time.perf_counter()
-        if seq < count and pause > 0:
+        if number < count and pause > 0:
             time.sleep(pause)
 
     if result.ok:
         result.error = None
     return result
+
+
+def _check_counts(count: object, timeout: object, interval: object) -> None:
+    # ValueError for anything but a positive int count and real times.
+    if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+        raise ValueError(f"count must be an int >= 1, not {count!r}")
+
+    for name, value in (("timeout", timeout), ("interval", interval)):
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise ValueError(f"{name} must be a number, not {value!r}")
+        if value != value or value == float("inf"):
+            raise ValueError(f"{name} must be finite, not {value!r}")
+    if timeout <= 0:
+        raise ValueError(f"timeout must be > 0, not {timeout!r}")
+    if interval < 0:
+        raise ValueError(f"interval must be >= 0, not {interval!r}")
 
 
 def _wait_reply(

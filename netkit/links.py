@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from netkit.errors import LinkNotFound, NotFound, NotSupported
 from netkit.rtnl import link as rtlink
-from netkit.rtnl.common import Request
+from netkit.rtnl.common import Request, check_u32
 from netkit.rtnl.link import IFF_UP, OPERSTATE_NAMES, LinkMessage
 
 if TYPE_CHECKING:
@@ -198,10 +198,11 @@ class Link:
 
         `mac` is six octets ("02:00:00:00:00:01"); `alias` is the text of
         `ip link set X alias TEXT`.  Returns the link read again.
-        ValueError before anything is sent for a malformed name or a MAC
+        ValueError before anything is sent for a malformed name, a MAC
         that is not six octets (the kernel would silently cut a longer
-        one).  The kernel's errors, with its text: InvalidArgument for an
-        MTU out of the link's range ("mtu less than device minimum");
+        one), or a number that is a bool or does not fit 32 bits.  The
+        kernel's errors, with its text: InvalidArgument for an MTU out of
+        the link's range ("mtu less than device minimum");
         AddressNotAvailable for a multicast, broadcast or all-zero MAC;
         LinkExists for a name in use; LinkNotFound when the link is gone.
         (This kernel renames a link that is up, too.)
@@ -217,6 +218,13 @@ class Link:
         attrs = {k: v for k, v in attrs.items() if v is not None}
         if not attrs:
             raise ValueError("set() needs at least one setting to change")
+        for what, value in (
+            ("mtu", mtu),
+            ("txqueuelen", txqueuelen),
+            ("group", group),
+        ):
+            if value is not None:
+                check_u32(value, what)
         self._request(rtlink.set_link(self.index, **attrs))
         return self.refresh()
 

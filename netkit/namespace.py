@@ -221,8 +221,11 @@ class Namespace:
         """This namespace's own rtnetlink socket, opened on first use.
 
         The objects bound to the namespace (links, addresses...) send their
-        requests through it; it is closed with the namespace.
+        requests through it; it is closed with the namespace.  ValueError
+        once the namespace object is closed (or deleted).
         """
+        if self.closed:
+            raise ValueError(f"{self!r} is closed")
         if self._rtnl is None:
             with self._rtnl_lock:
                 if self._rtnl is None:

@@ -34,7 +34,11 @@ def read(key: str) -> int | str:
 
     An integer comes back as an int, anything else as the kernel's text.
     """
-    text = path_of(key).read_text().strip()
+    path = path_of(key)
+    try:
+        text = path.read_text().strip()
+    except OSError as exc:
+        raise _named(exc, key, None, path) from None
     try:
         return int(text)
     except ValueError:
@@ -59,7 +63,23 @@ def text_of(value: int | str) -> str:
 def write(key: str, value: int | str) -> None:
     """Change a setting of the calling thread's namespace.
 
-    The kernel's OSError (EINVAL) when it refuses the value.
+    The kernel's OSError (EINVAL) when it refuses the value, with the
+    key and value in its text; FileNotFoundError for a missing key.
     """
     path = path_of(key)
-    path.write_text(text_of(value) + "\n")
+    text = text_of(value)
+    try:
+        path.write_text(text + "\n")
+    except OSError as exc:
+        raise _named(exc, key, text, path) from None
+
+
+def _named(exc: OSError, key: str, value: str | None, path: Path) -> OSError:
+    # The same kind of OSError, saying which setting (and value) it was.
+    if isinstance(exc, FileNotFoundError):
+        message = f"this kernel has no sysctl {key}"
+    elif value is None:
+        message = f"reading sysctl {key}: {exc.strerror}"
+    else:
+        message = f"the kernel refused {key} = {value!r}: {exc.strerror}"
+    return type(exc)(exc.errno, message, str(path))

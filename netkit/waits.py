@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from netkit.errors import AddressNotAvailable, LinkNotFound
 from netkit.monitor import Monitor
-from netkit.rtnl.link import check_ifname
+from netkit.rtnl.link import OPERSTATE_NAMES, check_ifname
 
 if TYPE_CHECKING:
     from netkit.addresses import Address
@@ -49,9 +49,33 @@ def until(
         monitor.poll(left)
 
 
+def check_timeout(timeout: float | None) -> None:
+    """ValueError unless `timeout` is None or a number of seconds >= 0."""
+    if timeout is None:
+        return
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+        raise ValueError(f"timeout must be seconds or None, not {timeout!r}")
+    if not timeout >= 0:
+        raise ValueError(f"timeout must be >= 0, not {timeout!r}")
+
+
+def check_states(states: str | Iterable[str]) -> set[str]:
+    """The operational state names asked for; ValueError for others."""
+    wanted = {states} if isinstance(states, str) else set(states)
+    known = set(OPERSTATE_NAMES.values())
+    unknown = sorted(map(repr, wanted - known))
+    if not wanted or unknown:
+        raise ValueError(
+            f"unknown link state {', '.join(unknown) or '(none given)'}: "
+            f"one of {', '.join(sorted(known))}"
+        )
+    return wanted
+
+
 def wait_link(ns: Namespace, name: str, timeout: float | None) -> Link:
     """The link `name` once it is in `ns` (see `Namespace.wait_link`)."""
     check_ifname(name)
+    check_timeout(timeout)
 
     def probe(state: Tables) -> Link | None:
         return next((x for x in state.links.values() if x.name == name), None)
@@ -69,7 +93,8 @@ def wait_state(
     link: Link, states: str | Iterable[str], timeout: float | None
 ) -> Link:
     """`link`, refreshed, once its state is one of `states`."""
-    wanted = {states} if isinstance(states, str) else set(states)
+    wanted = check_states(states)
+    check_timeout(timeout)
     link._check_usable()
 
     def probe(state: Tables) -> Link | None:
@@ -92,6 +117,7 @@ def wait_state(
 
 def wait_addresses_ready(link: Link, timeout: float | None) -> list[Address]:
     """`link`'s addresses once none is tentative (see `Link`'s method)."""
+    check_timeout(timeout)
     link._check_usable()
 
     def mine(state: Tables) -> list[Address]:

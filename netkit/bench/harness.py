@@ -41,6 +41,8 @@ PHASES = {
 RATES = {"create", "delete", "add", "dump"}
 GROUP = 4242
 PREFIX = "nkbench-"
+# W5's floor: the interpreter alone, shown without a ratio.
+BASELINE = "python -S -c pass"
 
 
 class BenchError(RuntimeError):
@@ -255,7 +257,7 @@ class Suite:
 
     def _start(self) -> dict[str, dict[str, list]]:
         figures: dict[str, dict[str, list]] = {"wall": {}, "rss": {}}
-        baseline = ("python -S -c pass", python_start("pass"))
+        baseline = (BASELINE, python_start("pass"))
         entries = [(c.name, c.start_command()) for c in self.competitors]
         entries = [baseline] + [(n, argv) for n, argv in entries if argv]
         env = dict(os.environ, PYTHONPATH=python_path())
@@ -331,10 +333,12 @@ def _row(
     reference = "netkit-batch" if "netkit-batch" in row else "netkit"
     if reference in row:
         base = row[reference]["median"]
-        for entry in row.values():
+        for name, entry in row.items():
             # How many times netkit's figure beats this one (>1: netkit
-            # is quicker, or smaller for RSS).
-            entry["netkit_x"] = entry["median"] / base if base else None
+            # is quicker, or smaller for RSS).  The bare interpreter is
+            # the floor netkit starts from, no competitor: no ratio.
+            ratio = entry["median"] / base if base else None
+            entry["netkit_x"] = None if name == BASELINE else ratio
     return row
 
 

@@ -2,12 +2,16 @@
 
 A cell reads "59,100/s (2.1×)": the competitor's median, and how many
 times netkit's figure beats it (netkit-batch's where there is one, else
-netkit's); above 1 netkit is quicker, below 1 it is slower.
+netkit's); above 1 netkit is quicker, below 1 it is slower.  W5's
+"python -S -c pass" column is the bare interpreter, the floor every
+start-up is measured from: a baseline, shown without a ratio.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from netkit.bench.harness import BASELINE
 
 LABELS = {
     ("W1", "create"): "W1 create veth pairs",
@@ -29,8 +33,9 @@ ORDER = ["netkit", "netkit-batch", "pyroute2", "ip-batch", "c", "c-group"]
 def render(results: dict[str, Any]) -> str:
     """The table of a `report()`, in Markdown."""
     names = _competitors(results)
+    heads = [f"{n} (baseline)" if n == BASELINE else n for n in names]
     lines = [
-        "| workload | " + " | ".join(names) + " |",
+        "| workload | " + " | ".join(heads) + " |",
         "|---|" + "---|" * len(names),
     ]
     for workload, rows in results["workloads"].items():
@@ -39,7 +44,7 @@ def render(results: dict[str, Any]) -> str:
             label = LABELS.get((workload, phase), f"{workload} {phase}")
             if size and phase not in ("wall", "rss"):
                 label += f" ({size:,})"
-            cells = [_cell(phase, row.get(name)) for name in names]
+            cells = [_cell(phase, name, row.get(name)) for name in names]
             lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -52,7 +57,7 @@ def _competitors(results: dict[str, Any]) -> list[str]:
     return sorted(seen, key=lambda n: ORDER.index(n) if n in ORDER else 99)
 
 
-def _cell(phase: str, entry: dict[str, Any] | None) -> str:
+def _cell(phase: str, name: str, entry: dict[str, Any] | None) -> str:
     if entry is None:
         return "—"
     if "rate" in entry and entry["rate"] is not None:
@@ -64,6 +69,8 @@ def _cell(phase: str, entry: dict[str, Any] | None) -> str:
     else:
         text = f"{entry['median']:.3f} s"
     ratio = entry.get("netkit_x")
-    if ratio is not None:
+    if name == BASELINE:
+        text += " (—)"
+    elif ratio is not None:
         text += f" ({ratio:.2g}×)" if ratio < 10 else f" ({ratio:,.0f}×)"
     return text

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import subprocess
 import sys
 from importlib import import_module
 
@@ -26,6 +27,19 @@ ROOT_HINT = (
 )
 
 
+def root_message(exc: PermissionError) -> str:
+    """One line for a refusal: what was refused, and that root is needed.
+
+    A message that already names the step and its capability (netkit.ns:
+    "... needs CAP_SYS_ADMIN (run as root)") gets the short hint only.
+    """
+    detail = getattr(exc, "message", "") or str(exc)
+    if "(run as root)" in detail:
+        detail = detail.replace(" (run as root)", "")
+        return f"{detail}; netkit needs root: run it with sudo"
+    return f"{detail}; {ROOT_HINT}"
+
+
 def describe(doc: str) -> str:
     """A subcommand's description from its module docstring.
 
@@ -35,6 +49,29 @@ def describe(doc: str) -> str:
     first, _, rest = doc.partition("\n\n")
     first = first.split(": ", 1)[-1]
     return f"{first[:1].upper()}{first[1:]}\n\n{rest}".rstrip()
+
+
+def namespace_name(text: str) -> str:
+    """An argparse type: a name a namespace can have (else exit 2)."""
+    from netkit.ns.names import name_problem
+
+    problem = name_problem(text)
+    if problem:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} cannot name a namespace: {problem}"
+        )
+    return text
+
+
+def new_namespace_name(text: str) -> str:
+    """`namespace_name`, also refusing control characters (a newline)."""
+    text = namespace_name(text)
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} cannot name a new namespace: it holds a control "
+            "character"
+        )
+    return text
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -95,9 +132,9 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_FAILED
     except PermissionError as exc:
-        print(f"netkit: {exc}\nnetkit: {ROOT_HINT}", file=sys.stderr)
+        print(f"netkit: {root_message(exc)}", file=sys.stderr)
         return EXIT_FAILED
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, subprocess.SubprocessError) as exc:
         print(f"netkit: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:

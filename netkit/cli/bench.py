@@ -7,16 +7,23 @@ is made and removed again; the host's own network is not touched.  The
 table shows medians, and for each figure how many times netkit-batch's
 beats it.  The full comparison with pyroute2, `ip -batch` and a C client
 is `python3 -m benchmarks` in netkit's source tree.
+
+It needs root, and iproute2's `ip` and util-linux's `nsenter` on PATH:
+the runs are set up and their results checked against the kernel's
+state with `ip`, independently of netkit (W5 alone needs neither).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 import sys
+from collections.abc import Callable
 from typing import Any
 
-from netkit.cli import EXIT_OK, describe
+from netkit.cli import EXIT_FAILED, EXIT_OK, ROOT_HINT, describe
 
 WORKLOADS = ("W1", "W2", "W3", "W4", "W5")
 
@@ -56,9 +63,38 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(run=run)
 
 
+def missing(
+    workloads: list[str],
+    euid: int | None = None,
+    which: Callable[[str], str | None] = shutil.which,
+) -> str | None:
+    """Why the bench cannot run here, or None when it can."""
+    if workloads == ["W5"]:
+        return None
+    if (os.geteuid() if euid is None else euid) != 0:
+        return f"the runs make and remove namespaces; {ROOT_HINT}"
+    if which("ip") is None:
+        return (
+            "netkit bench needs iproute2 (ip) to check the kernel's state; "
+            "install it (Debian: apt install iproute2)"
+        )
+    if which("nsenter") is None:
+        return (
+            "netkit bench needs nsenter (util-linux) to run each workload "
+            "in its namespace"
+        )
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     from netkit.bench.harness import SIZES, NetkitCompetitor, Suite
     from netkit.bench.table import render
+
+    workloads = list(dict.fromkeys(args.only or WORKLOADS))
+    problem = missing(workloads)
+    if problem:
+        print(f"netkit bench: {problem}", file=sys.stderr)
+        return EXIT_FAILED
 
     sizes = dict(SIZES["quick" if args.quick else "full"])
     for item in args.size:
@@ -72,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
             NetkitCompetitor("netkit"),
             NetkitCompetitor("netkit-batch"),
         ],
-        workloads=list(args.only or WORKLOADS),
+        workloads=workloads,
         sizes=sizes,
         runs=args.runs or (3 if args.quick else 5),
         log=lambda text: print(f"netkit bench: {text}", file=sys.stderr),

@@ -26,6 +26,8 @@ from netkit.cli.tables import print_links, print_neighbours, print_routes
 
 SUBNET = "192.168.15"
 ROOMS = {"red": f"{SUBNET}.1", "blue": f"{SUBNET}.2"}
+# Echo requests per ping: enough to watch, few enough to finish.
+MAX_COUNT = 1000
 BRIDGE = "v-net-0"
 STAND_IN = "netkit-host"
 
@@ -63,19 +65,29 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--count",
-        type=_positive,
+        type=_count,
         default=3,
         metavar="N",
-        help="echo requests per ping (default: 3)",
+        help=f"echo requests per ping, 1..{MAX_COUNT} (default: 3)",
     )
     parser.set_defaults(run=run)
 
 
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
+def _count(text: str) -> int:
+    """--count N: a whole number of echo requests, 1..MAX_COUNT."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a whole number"
+        ) from None
+    if not 1 <= value <= MAX_COUNT:
+        raise argparse.ArgumentTypeError(f"{value} is not in 1..{MAX_COUNT}")
     return value
+
+
+# argparse names the type in some messages: "invalid count value".
+_count.__name__ = "count"
 
 
 class Names:

@@ -14,7 +14,14 @@ import argparse
 import sys
 from typing import Any, TextIO
 
-from netkit.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, describe
+from netkit.cli import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    describe,
+    namespace_name,
+    new_namespace_name,
+)
 
 # The shell's exit statuses for a command that cannot be run.
 NOT_FOUND, NOT_EXECUTABLE = 127, 126
@@ -35,13 +42,17 @@ def add_parser(subparsers: Any) -> None:
     listing.set_defaults(run=run_list)
 
     add = verbs.add_parser("add", help="add namespaces, like ip netns add")
-    add.add_argument("names", nargs="+", metavar="NAME")
+    add.add_argument(
+        "names", nargs="+", metavar="NAME", type=new_namespace_name
+    )
     add.set_defaults(run=run_add)
 
     delete = verbs.add_parser(
         "del", aliases=["delete"], help="delete namespaces, like ip netns del"
     )
-    delete.add_argument("names", nargs="+", metavar="NAME")
+    delete.add_argument(
+        "names", nargs="+", metavar="NAME", type=namespace_name
+    )
     delete.set_defaults(run=run_del)
 
     run = verbs.add_parser(
@@ -52,7 +63,7 @@ def add_parser(subparsers: Any) -> None:
         "CMD's (127: not found, 126: cannot be run).",
         usage="netkit ns exec NAME -- CMD [ARG...]",
     )
-    run.add_argument("name", metavar="NAME")
+    run.add_argument("name", metavar="NAME", type=namespace_name)
     run.add_argument("argv", nargs=argparse.REMAINDER, metavar="CMD")
     run.set_defaults(run=run_exec)
 
@@ -72,9 +83,11 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_del(args: argparse.Namespace) -> int:
-    from netkit.namespace import Namespace
+    # By name, as ip netns del does: a stale entry (a file with no
+    # namespace bound on it) goes too.
+    from netkit.ns import names
 
-    return _each(args.names, lambda name: Namespace(name).delete())
+    return _each(args.names, names.delete)
 
 
 def _each(names: list[str], action: Any) -> int:

@@ -14,7 +14,7 @@ import logging
 import sys
 from typing import Any, TextIO
 
-from netkit.cli import EXIT_OK, describe
+from netkit.cli import EXIT_OK, describe, namespace_name
 from netkit.cli.tables import brief_rows, print_rows, route_text
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,7 @@ def add_parser(subparsers: Any) -> None:
         "namespace",
         nargs="?",
         metavar="NS",
+        type=namespace_name,
         help="a named namespace (default: this one and every named one)",
     )
     parser.add_argument(

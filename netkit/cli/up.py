@@ -61,8 +61,13 @@ def run(
     try:
         result = up(topology, printer(out, err))
     except StepFailed as exc:
-        print(f"netkit up: {exc}", file=err)
-        if isinstance(exc.cause, PermissionError):
+        refused = isinstance(exc.cause, PermissionError)
+        text = str(exc)
+        if refused:
+            # The hint below says it once; netkit.ns says it in the cause.
+            text = text.replace(" (run as root)", "")
+        print(f"netkit up: {text}", file=err)
+        if refused:
             print(f"netkit up: {ROOT_HINT}", file=err)
         for problem in exc.rollback_errors:
             print(f"netkit up: could not undo: {problem}", file=err)

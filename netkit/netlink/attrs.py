@@ -122,20 +122,34 @@ class Scalar(Codec):
         if fmt[0] == ">":
             # The header stays in host order whatever the payload's.
             self._attr = None
+        bits = size * 8
+        signed = fmt[-1].islower()
+        self.range = (
+            (-(1 << (bits - 1)), (1 << (bits - 1)) - 1)
+            if signed
+            else (0, (1 << bits) - 1)
+        )
 
     def encode(self, value: int, context: Mapping) -> bytes:
         try:
             return self._struct.pack(value)
-        except struct.error as exc:
-            raise ValueError(f"{value!r} does not fit: {exc}") from None
+        except struct.error:
+            raise self._unfit(value) from None
 
     def encode_attr(self, number: int, value: int, context: Mapping) -> bytes:
         if self._attr is None:
             return super().encode_attr(number, value, context)
         try:
             return self._attr.pack(self._attr_len, number, value)
-        except struct.error as exc:
-            raise ValueError(f"{value!r} does not fit: {exc}") from None
+        except struct.error:
+            raise self._unfit(value) from None
+
+    def _unfit(self, value: object) -> ValueError:
+        # In our words, not struct's ("'I' format requires ...").
+        if not isinstance(value, int):
+            return ValueError(f"{value!r} is not a number")
+        low, high = self.range
+        return ValueError(f"{value!r} does not fit ({low} to {high})")
 
     def decode(self, data: memoryview, context: Mapping) -> int:
         if len(data) != self._struct.size:
@@ -208,7 +222,8 @@ def pack_address(value: IPAddress | str) -> bytes:
 
     Text goes through inet_pton first (a tenth of the time `ipaddress`
     takes); what it refuses goes to `ipaddress`, which raises the usual
-    ValueError or accepts what inet_pton does not (a scope id).
+    ValueError.  An IPv6 zone ("fe80::1%eth0") is a ValueError too:
+    netlink has no room for it, and dropping it would say something else.
     """
     if type(value) is str:
         family = socket.AF_INET6 if ":" in value else socket.AF_INET
@@ -216,9 +231,18 @@ def pack_address(value: IPAddress | str) -> bytes:
             return socket.inet_pton(family, value)
         except OSError:
             pass
-    elif type(value) in _ADDRESS_TYPES:
+    elif (
+        type(value) in _ADDRESS_TYPES
+        and getattr(value, "scope_id", None) is None
+    ):
         return value.packed
-    return ipaddress.ip_address(value).packed
+    address = ipaddress.ip_address(value)
+    if getattr(address, "scope_id", None) is not None:
+        raise ValueError(
+            f"address {address} has a zone (%{address.scope_id}): netlink "
+            "carries the address without it"
+        )
+    return address.packed
 
 
 class LinkLayerAddress(Codec):
@@ -461,11 +485,16 @@ class AttrTable:
             entry = by_name.get(key)
             if entry is not None:
                 number, codec, multi = entry
-                if not multi:
-                    parts.append(codec.encode_attr(number, value, values))
-                    continue
-                for item in value:
-                    parts.append(codec.encode_attr(number, item, values))
+                try:
+                    if not multi:
+                        parts.append(codec.encode_attr(number, value, values))
+                        continue
+                    for item in value:
+                        parts.append(codec.encode_attr(number, item, values))
+                except ValueError as exc:
+                    if type(codec) is not Scalar:
+                        raise
+                    raise ValueError(f"{key}: {exc}") from None
             elif isinstance(key, int):
                 raws = value if isinstance(value, list) else [value]
                 parts.extend(pack_attr(key, bytes(raw)) for raw in raws)

@@ -49,7 +49,7 @@ class Failure:
     error: NetlinkError
 
     def __str__(self) -> str:
-        return f"request {self.index} ({self.body!r}): {self.error}"
+        return f"request #{self.index} ({self.body!r}): {self.error}"
 
 
 class Encoded:
@@ -83,7 +83,8 @@ class Encoded:
 class BatchError(NetlinkError):
     """Requests of a batch failed; `failures` lists each, in order.
 
-    The errno and message are those of the first failure.
+    The errno and message are those of the first failure; its text
+    counts requests from 0, as `Failure.index` and `add()` do.
     """
 
     def __init__(self, failures: list[Failure], sent: int) -> None:
@@ -91,7 +92,7 @@ class BatchError(NetlinkError):
         more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
         super().__init__(
             first.errno,
-            f"request {failures[0].index} of {sent} failed: "
+            f"request #{failures[0].index} (of {sent} sent) failed: "
             f"{first.message or first.strerror}{more}",
             request=failures[0].body,
         )

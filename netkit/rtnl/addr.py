@@ -264,6 +264,12 @@ def _address(
     flags: int | str | Iterable[str],
 ) -> AddrMessage:
     interface = parse_interface(address)
+    if interface.ip.is_unspecified:
+        # IPv4: the kernel drops an address of 0 without a word; IPv6
+        # refuses :: with EADDRNOTAVAIL.  Neither is an address to add.
+        raise ValueError(
+            f"{interface.ip} is the unspecified address, not one to add"
+        )
     family = family_of(interface)
     body = AddrMessage(
         family=family,

@@ -203,6 +203,20 @@ def check_family(value: IPAddress | IPNetwork, family: int, what: str) -> None:
         raise ValueError(f"{what} {value} is not an IPv{version} address")
 
 
+def refuse_zone(address: IPAddress, what: str = "address") -> None:
+    """ValueError for an IPv6 address with a zone ("fe80::1%eth0").
+
+    Netlink carries the 16 bytes only: the zone would be dropped without
+    a word, so the link (or `oif=`) has to say where instead.
+    """
+    zone = getattr(address, "scope_id", None)
+    if zone is not None:
+        raise ValueError(
+            f"{what} {address} has a zone (%{zone}): give the address "
+            "without it; the link says where it belongs"
+        )
+
+
 def parse_address(
     value: str | IPAddress, family: int = AF_UNSPEC, what: str = "address"
 ) -> IPAddress:
@@ -211,6 +225,7 @@ def parse_address(
         address = ipaddress.ip_address(value)
     except ValueError:
         raise ValueError(f"{what} {value!r} is not an IP address") from None
+    refuse_zone(address, what)
     check_family(address, family, what)
     return address
 
@@ -225,6 +240,7 @@ def parse_interface(
         raise ValueError(
             f"{value!r} is not an address/prefix: {exc}"
         ) from None
+    refuse_zone(interface, "address")
     check_family(interface.ip, family, "address")
     return interface
 
@@ -245,6 +261,7 @@ def parse_network(
         network = ipaddress.ip_network(value)
     except ValueError as exc:
         raise ValueError(f"{value!r} is not a destination: {exc}") from None
+    refuse_zone(network.network_address, "destination")
     check_family(network.network_address, family, "destination")
     return network
 

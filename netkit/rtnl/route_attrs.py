@@ -47,6 +47,7 @@ from netkit.netlink.attrs import (
     Codec,
     Nested,
     StructCodec,
+    pack_address,
 )
 from netkit.netlink.header import align
 from netkit.rtnl.rtm import AF_INET, AF_INET6
@@ -186,7 +187,7 @@ class Via(Codec):
             value = {"family": family, "address": address}
         address = value["address"]
         if not isinstance(address, bytes | bytearray):
-            address = ipaddress.ip_address(address).packed
+            address = pack_address(address)
         try:
             return RTVIA_FAMILY.pack(value["family"]) + bytes(address)
         except struct.error as exc:

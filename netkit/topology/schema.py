@@ -22,7 +22,7 @@ from netkit.rtnl.common import parse_address, parse_interface, parse_network
 from netkit.rtnl.kinds import KIND_DATA, KINDS
 from netkit.topology import checks, options
 from netkit.topology.errors import TopologyError
-from netkit.topology.reader import Problems, Section
+from netkit.topology.reader import Problems, Section, join
 from netkit.topology.spec import (
     LinkSpec,
     NamespaceSpec,
@@ -61,6 +61,11 @@ def loads(text: str, file: str = "<topology>", prefix: str = "") -> Topology:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise TopologyError(file, [("", f"TOML syntax: {exc}")]) from None
+    except RecursionError:
+        # tomllib recurses for each level of nested arrays and tables.
+        raise TopologyError(
+            file, [("", "TOML syntax: nested too deeply")]
+        ) from None
 
     problems = Problems()
     if prefix and name_problem(prefix + "x"):
@@ -89,9 +94,10 @@ def _topology(top: Section, file: str, prefix: str) -> Topology:
 
 
 def _namespace(section: Section, prefix: str) -> NamespaceSpec:
-    name = section.take("name", str, required=True, default="")
-    if name:
+    name = section.take("name", str, required=True)
+    if name is not None and section.convert("name", name, _netns_name):
         section.convert("name", prefix + name, _netns_name)
+    name = name or ""
     host = section.take("host", bool, default=False)
     sysctls = section.section("sysctls")
     spec = NamespaceSpec(
@@ -137,11 +143,11 @@ def _route(section: Section) -> RouteSpec:
     via = section.take("via", str)
     src = section.take("src", str)
     spec = RouteSpec(
-        dst=section.convert("dst", dst, parse_network) if dst else None,
+        dst=section.convert("dst", dst, _destination) if dst else None,
         via=section.convert("via", via, _gateway) if via else None,
         dev=_link_name(section, "dev"),
         metric=_number(section, "metric", 0, 2**32 - 1),
-        src=section.convert("src", src, parse_address) if src else None,
+        src=section.convert("src", src, _source) if src else None,
         path=section.path,
     )
     if dst is not None and via is None and spec.dev is None:
@@ -162,7 +168,28 @@ def _route(section: Section) -> RouteSpec:
     return spec
 
 
+def _no_zone(text: str) -> None:
+    # ipaddress keeps "%eth0" as a scope id, which netlink cannot carry:
+    # the address would be applied without it and never match again.
+    if "%" in text:
+        raise ValueError(
+            f"{text!r} has a zone (%...); give the address without it "
+            "(its link says where it is)"
+        )
+
+
+def _destination(text: str) -> Any:
+    _no_zone(text)
+    return parse_network(text)
+
+
+def _source(text: str) -> Any:
+    _no_zone(text)
+    return parse_address(text)
+
+
 def _gateway(text: str) -> Any:
+    _no_zone(text)
     try:
         return parse_address(text)
     except ValueError:
@@ -176,7 +203,7 @@ def _family(address: Any) -> int:
 def _neighbour(section: Section) -> NeighbourSpec:
     ip = section.take("ip", str, required=True)
     spec = NeighbourSpec(
-        ip=section.convert("ip", ip, parse_address) if ip else None,
+        ip=section.convert("ip", ip, _source) if ip else None,
         mac=_mac(section, required=True),
         dev=_link_name(section, "dev", required=True),
         path=section.path,
@@ -269,18 +296,21 @@ def _addresses(section: Section) -> tuple:
         )
     one = section.take("address", str)
     if one is not None:
-        texts.append(("address", one))
+        texts.append((section.where("address"), one))
     many = section.strings("addresses")
-    texts.extend((f"addresses[{i}]", text) for i, text in enumerate(many))
+    where = section.where("addresses")
+    texts.extend((join(where, i), text) for i, text in enumerate(many))
     found = []
-    for key, text in texts:
-        interface = section.convert(key, text, _interface)
-        if interface is not None:
-            found.append(interface)
+    for path, text in texts:
+        try:
+            found.append(_interface(text))
+        except ValueError as exc:
+            section.problems.add(path, str(exc))
     return tuple(found)
 
 
 def _interface(text: str) -> Any:
+    _no_zone(text)
     try:
         return parse_interface(text)
     except ValueError:

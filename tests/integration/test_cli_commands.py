@@ -147,6 +147,7 @@ def test_without_root_a_message_not_a_traceback(prefix: str) -> None:
         ["ns", "add", f"{prefix}red"],
         ["up", "--prefix", prefix, TWO_ROOMS],
         ["demo", "--prefix", prefix, "--count", "1"],
+        ["bench", "--quick", "--only", "W1"],
     ):
         done = subprocess.run(
             [*NOBODY, sys.executable, "-m", "netkit", *argv],
@@ -160,6 +161,7 @@ def test_without_root_a_message_not_a_traceback(prefix: str) -> None:
         assert done.returncode == 1, (argv, done.stderr)
         assert "Traceback" not in done.stderr
         assert "netkit needs root" in done.stderr
+        assert done.stderr.count("root") == 1, done.stderr
     assert named(prefix) == []
 
 
@@ -183,3 +185,22 @@ def test_dry_run_needs_no_root(prefix: str) -> None:
 
     assert done.returncode == 0, done.stderr
     assert "ip netns add red" in done.stdout
+
+
+def test_ns_del_removes_a_stale_entry() -> None:
+    """Like `ip netns del`: a name with no namespace bound on it goes too."""
+    import os
+
+    from netkit.cli import main
+    from netkit.testing import unique_name
+
+    name = unique_name()
+    os.makedirs("/run/netns", exist_ok=True)
+    path = f"/run/netns/{name}"
+    open(path, "w").close()
+    try:
+        assert main(["ns", "del", name]) == 0
+        assert not os.path.exists(path)
+    finally:
+        if os.path.exists(path):
+            os.unlink(path)

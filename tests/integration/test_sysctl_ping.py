@@ -85,8 +85,12 @@ def test_keys_outside_net_are_refused(rooms, key):
 
 
 def test_a_key_the_kernel_does_not_have(rooms):
-    with pytest.raises(FileNotFoundError):
-        rooms().sysctl("net.ipv4.no_such_setting")
+    ns = rooms()
+
+    with pytest.raises(FileNotFoundError, match="net.ipv4.no_such_setting"):
+        ns.sysctl("net.ipv4.no_such_setting")
+    with pytest.raises(FileNotFoundError, match="net.ipv4.no_such_setting"):
+        ns.sysctl("net.ipv4.no_such_setting", 1)
 
 
 def test_values_the_kernel_refuses(rooms):
@@ -95,6 +99,9 @@ def test_values_the_kernel_refuses(rooms):
     with pytest.raises(OSError) as caught:
         ns.sysctl("net.ipv4.ip_forward", "yes")
     assert caught.value.errno == errno.EINVAL
+    assert "the kernel refused net.ipv4.ip_forward = 'yes'" in str(
+        caught.value
+    )
     with pytest.raises(ValueError):
         ns.sysctl("net.ipv4.ip_forward", "1\n0")
     assert sysctl_in(ns, "net.ipv4.ip_forward") in ("0", "1")
@@ -187,8 +194,20 @@ def test_ping_a_neighbour_that_is_not_there(cable):
         {"address": "not-an-ip"},
         {"address": "192.0.2.2", "count": 0},
         {"address": "192.0.2.2", "timeout": 0},
+        {"address": "192.0.2.2", "count": True},
+        {"address": "192.0.2.2", "count": -3},
+        {"address": "192.0.2.2", "interval": -1},
     ],
 )
 def test_ping_bad_input(rooms, options):
     with pytest.raises(ValueError):
         rooms().ping(**options)
+
+
+def test_ping_more_than_65535_times(cable):
+    red, _ = cable
+
+    # The 16-bit sequence number wraps; replies still match.
+    result = red.ping("192.0.2.2", count=70000, interval=0)
+
+    assert (result.sent, result.received) == (70000, 70000)

@@ -63,7 +63,15 @@ def test_no_command_is_a_usage_error(capsys: pytest.CaptureFixture) -> None:
         ["up"],
         ["ns"],
         ["demo", "--count", "0"],
+        ["demo", "--count", "1001"],
+        ["demo", "--count", "abc"],
         ["show", "a", "b"],
+        ["show", "../x"],
+        ["ns", "add", ""],
+        ["ns", "add", "a\nb"],
+        ["ns", "add", "ok", "tab\there"],
+        ["ns", "del", "a/b"],
+        ["ns", "exec", "../x", "--", "true"],
     ],
 )
 def test_bad_arguments_exit_2(argv: list[str]) -> None:
@@ -111,3 +119,108 @@ def test_a_missing_file_is_a_usage_error(
 def test_ns_exec_without_a_command(capsys: pytest.CaptureFixture) -> None:
     assert main(["ns", "exec", "red", "--"]) == EXIT_USAGE
     assert "no command given" in capsys.readouterr().err
+
+
+def test_a_bad_count_reads_well(capsys: pytest.CaptureFixture) -> None:
+    with pytest.raises(SystemExit):
+        main(["demo", "--count", "abc"])
+
+    err = capsys.readouterr().err
+    assert "argument --count: 'abc' is not a whole number" in err
+    assert "_positive" not in err
+
+
+def test_a_bad_namespace_name_says_why(capsys: pytest.CaptureFixture) -> None:
+    with pytest.raises(SystemExit):
+        main(["ns", "add", "a\nb"])
+
+    assert "control character" in capsys.readouterr().err
+
+
+def _raising(exc: BaseException):
+    def run(args: object) -> int:
+        raise exc
+
+    return run
+
+
+def test_a_refusal_is_said_once(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    from netkit.errors import PermissionDenied
+
+    refused = PermissionDenied(
+        1, "creating a network namespace needs CAP_SYS_ADMIN (run as root)"
+    )
+    monkeypatch.setattr("netkit.cli.ns.run_list", _raising(refused))
+
+    assert main(["ns", "list"]) == 1
+
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.count("root") == 1
+    assert err.startswith("netkit: creating a network namespace needs ")
+
+
+def test_a_failed_subprocess_is_no_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    import subprocess
+
+    failed = subprocess.CalledProcessError(1, ["ip", "netns", "add", "x"])
+    monkeypatch.setattr("netkit.cli.ns.run_list", _raising(failed))
+
+    assert main(["ns", "list"]) == 1
+    assert "ip', 'netns'" in capsys.readouterr().err
+
+
+def test_bench_help_names_what_it_needs(
+    capsys: pytest.CaptureFixture,
+) -> None:
+    text = help_of(capsys, "bench")
+
+    assert "root" in text and "iproute2" in text
+
+
+def test_bench_refuses_early_without_root_or_ip() -> None:
+    from netkit.cli.bench import missing
+
+    def found(name: str) -> str:
+        return f"/usr/bin/{name}"
+
+    assert "run it with sudo" in missing(["W1"], euid=1000, which=found)
+    assert missing(["W5"], euid=1000, which=found) is None
+    text = missing(["W1"], euid=0, which=lambda name: None)
+    assert "netkit bench needs iproute2 (ip)" in text
+    assert missing(["W1", "W5"], euid=0, which=found) is None
+
+
+def test_bench_run_without_root_prints_the_hint(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setattr("os.geteuid", lambda: 1000)
+
+    assert main(["bench", "--quick", "--only", "W1"]) == 1
+    assert "run it with sudo" in capsys.readouterr().err
+
+
+def test_bench_baseline_column_has_no_ratio() -> None:
+    from netkit.bench.harness import BASELINE
+    from netkit.bench.table import render
+
+    results = {
+        "sizes": {},
+        "workloads": {
+            "W5": {
+                "wall": {
+                    BASELINE: {"median": 0.01, "netkit_x": 0.3},
+                    "netkit": {"median": 0.03, "netkit_x": 1.0},
+                }
+            }
+        },
+    }
+
+    table = render(results)
+
+    assert f"{BASELINE} (baseline)" in table
+    assert "0.3×" not in table and "10.0 ms (—)" in table

@@ -27,6 +27,7 @@ from netkit.icmp import (
     echo_request,
     family_of,
     parse_reply,
+    ping,
 )
 
 V4, V6 = socket.AF_INET, socket.AF_INET6
@@ -199,3 +200,62 @@ def test_ping_result_with_some_lost():
 
     assert not result.ok
     assert result.summary().endswith("(no reply)")
+
+
+class _Echoing:
+    """A stand-in raw socket that answers every IPv4 request at once."""
+
+    def __init__(self) -> None:
+        self._ours, self._peer = socket.socketpair(
+            socket.AF_UNIX, socket.SOCK_DGRAM
+        )
+        self.seqs: list[int] = []
+
+    def fileno(self) -> int:
+        return self._ours.fileno()
+
+    def sendto(self, packet: bytes, _address: object) -> int:
+        _kind, _code, _sum, ident, seq = struct.unpack_from("!BBHHH", packet)
+        self.seqs.append(seq)
+        self._peer.send(ipv4_header(echo(ICMP_ECHOREPLY, ident, seq)))
+        return len(packet)
+
+    def recv(self, size: int) -> bytes:
+        return self._ours.recv(size)
+
+    def close(self) -> None:
+        self._ours.close()
+        self._peer.close()
+
+
+def test_ping_wraps_the_sequence_number_past_65535():
+    sock = _Echoing()
+    try:
+        result = ping(sock, "192.0.2.2", count=65540, interval=0)
+    finally:
+        sock.close()
+
+    assert result.sent == result.received == 65540
+    assert sock.seqs[65534:] == [65535, 0, 1, 2, 3, 4]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"count": True},
+        {"count": 0},
+        {"count": -1},
+        {"count": 2.5},
+        {"count": "3"},
+        {"timeout": 0},
+        {"timeout": -1},
+        {"timeout": True},
+        {"timeout": float("nan")},
+        {"interval": -0.1},
+        {"interval": float("inf")},
+        {"interval": "0"},
+    ],
+)
+def test_ping_refuses_bad_counts_and_times(options):
+    with pytest.raises(ValueError):
+        ping(None, "192.0.2.2", **options)

@@ -268,7 +268,7 @@ BAD = {
         + '\n[[links]]\nkind = "vxlan"\nname = "vx0"\nnamespace = "red"\n'
         + "options = { id = 99999999999 }\n",
         "links[0].options.id",
-        "does not fit",
+        "99999999999",
     ),
     "parent declared later": (
         MINIMAL
@@ -376,3 +376,55 @@ def test_a_file_that_is_not_utf8(tmp_path: Path) -> None:
 def test_file_that_is_missing_raises_oserror(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         load(tmp_path / "absent.toml")
+
+
+def test_a_file_nested_too_deeply_is_a_syntax_problem() -> None:
+    text = "x = " + "[" * 1000 + "]" * 1000
+
+    assert only_problem(text) == ("", "TOML syntax: nested too deeply")
+
+
+@pytest.mark.parametrize(
+    ("line", "path"),
+    [
+        ('address = "fe80::1%eth0/64"', "veths[0].a.address"),
+        ('addresses = ["fe80::1%eth0/64"]', "veths[0].a.addresses[0]"),
+        (
+            'routes = [{ dst = "default", via = "fe80::1%eth0" }]',
+            "namespaces[0].routes[0].via",
+        ),
+        (
+            'routes = [{ dst = "fe80::/64%eth0", dev = "eth0" }]',
+            "namespaces[0].routes[0].dst",
+        ),
+        (
+            'routes = [{ dst = "default", dev = "eth0", src = "fe80::1%x" }]',
+            "namespaces[0].routes[0].src",
+        ),
+        (
+            'neighbours = [{ ip = "fe80::2%eth0", mac = "02:00:00:00:00:01"'
+            ', dev = "eth0" }]',
+            "namespaces[0].neighbours[0].ip",
+        ),
+    ],
+)
+def test_an_address_with_a_zone_is_refused(line: str, path: str) -> None:
+    if line.startswith("address"):
+        text = MINIMAL.replace('address = "192.0.2.1/24"', line)
+    else:
+        text = red(line)
+
+    found_path, message = only_problem(text)
+
+    assert found_path == path
+    assert "has a zone" in message
+
+
+@pytest.mark.parametrize("name", ["", ".", "..", "a/b"])
+def test_a_namespace_name_that_cannot_be_one(name: str) -> None:
+    text = MINIMAL.replace('name = "red"', f"name = {name!r}")
+
+    found = problems(text)
+
+    assert found[0][0] == "namespaces[0].name", found
+    assert "cannot name a namespace" in found[0][1]
