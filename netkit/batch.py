@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from netkit.netlink.batch import Batch, BatchError, Encoded
+from netkit.routes import route_options
 from netkit.rtnl import addr as rtaddr
 from netkit.rtnl import link as rtlink
 from netkit.rtnl import neigh as rtneigh
@@ -82,7 +83,7 @@ class NamespaceBatch:
         **options: Any,
     ) -> int:
         """Queue `ip route add` (options as `Namespace.add_route`)."""
-        options = self._route_options(via, dev, src, options)
+        options = route_options(via, dev, src, options, self._index)
         if replace:
             options["replace"] = True
         return self._add_route(rtroute.new_route, dst, options)
@@ -96,7 +97,7 @@ class NamespaceBatch:
         **options: Any,
     ) -> int:
         """Queue `ip route del`."""
-        options = self._route_options(via, dev, None, options)
+        options = route_options(via, dev, None, options, self._index)
         return self._add_route(rtroute.del_route, dst, options)
 
     def _add_route(
@@ -125,21 +126,6 @@ class NamespaceBatch:
             return self.add(template.request(dst))
         msg_type, data, flags = encoded
         return self._batch.add(msg_type, Encoded(data, describe, dst), flags)
-
-    def _route_options(
-        self,
-        via: str | None,
-        dev: Link | str | int | None,
-        src: str | None,
-        options: dict[str, Any],
-    ) -> dict[str, Any]:
-        if via is not None:
-            options["gateway"] = via
-        if dev is not None:
-            options["oif"] = self._index(dev)
-        if src is not None:
-            options["prefsrc"] = src
-        return options
 
     def add_address(
         self, dev: Link | str | int, address: str, **options: Any
@@ -220,7 +206,8 @@ class NamespaceBatch:
                     f"cannot rename {link!r} in the batch that makes it: "
                     "the kernel finds it by that name"
                 )
-            return self.add(_by_name(rtlink.set_link, link, up, attrs))
+            attrs["ifname"] = link
+            return self.add(rtlink.set_link(0, up=up, **attrs))
         return self.add(rtlink.set_link(self._index(link), up=up, **attrs))
 
     def delete_link(self, link: Link | str | int) -> int:
@@ -252,12 +239,3 @@ def _ifla_names(attrs: dict[str, Any]) -> dict[str, Any]:
             raise ValueError(f"{key}= and {ifla}= are the same setting")
         out[ifla] = value
     return out
-
-
-def _by_name(build: Any, name: str, up: bool | None, attrs: dict) -> Request:
-    # A link made earlier in this batch has no index yet: the kernel takes
-    # IFLA_IFNAME with index 0 as the name of the link to change.
-    request = build(1, up=up, **attrs)
-    request.body.index = 0
-    request.body["ifname"] = rtlink.check_ifname(name)
-    return request

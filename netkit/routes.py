@@ -165,7 +165,28 @@ def destination_text(dst: IPNetwork) -> str:
 _SHOWN_FLAGS = ("dead", "onlink", "pervasive", "linkdown", "offload", "trap")
 
 
-def _route_options(
+def route_options(
+    via: str | None,
+    dev: Link | str | int | None,
+    src: str | None,
+    options: dict[str, Any],
+    index_of: Callable[[Link | str | int], int],
+) -> dict[str, Any]:
+    """`new_route` keywords from the names the API uses (via=, dev=, src=).
+
+    `index_of` turns `dev` into an interface index.
+    """
+    options = dict(options)
+    if via is not None:
+        options["gateway"] = via
+    if dev is not None:
+        options["oif"] = index_of(dev)
+    if src is not None:
+        options["prefsrc"] = src
+    return options
+
+
+def _options(
     ns: Namespace,
     via: str | None,
     dev: Link | str | int | None,
@@ -174,14 +195,9 @@ def _route_options(
 ) -> dict[str, Any]:
     from netkit.links import resolve_index
 
-    options = dict(options)
-    if via is not None:
-        options["gateway"] = via
-    if dev is not None:
-        options["oif"] = resolve_index(ns, dev)
-    if src is not None:
-        options["prefsrc"] = src
-    return options
+    return route_options(
+        via, dev, src, options, lambda link: resolve_index(ns, link)
+    )
 
 
 def add(
@@ -197,7 +213,7 @@ def add(
     """Add (or with `replace`, replace) a route; see `Namespace.add_route`."""
     from netkit.links import send
 
-    options = _route_options(ns, via, dev, src, options)
+    options = _options(ns, via, dev, src, options)
     send(ns, rtroute.new_route(dst, replace=replace, **options))
 
 
@@ -212,7 +228,7 @@ def delete(
     """Remove a route; see `Namespace.delete_route`."""
     from netkit.links import send
 
-    options = _route_options(ns, via, dev, None, options)
+    options = _options(ns, via, dev, None, options)
     send(ns, rtroute.del_route(dst, **options))
 
 

@@ -384,14 +384,20 @@ def veth_pair(
     return new_link(ifname, "veth", {"peer": peer_message}, **attrs)
 
 
-def set_link(index: int, *, up: bool | None = None, **attrs: Any) -> Request:
+def set_link(
+    index: int = 0, *, up: bool | None = None, **attrs: Any
+) -> Request:
     """Change a link (like: ip link set dev X up / mtu N / master BR ...).
 
     `up` sets or clears IFF_UP; `attrs` are IFLA attributes to change:
     ifname= renames, master=0 leaves a bridge, net_ns_fd= moves the link,
-    linkinfo= changes kind data.  LinkNotFound when there is no such link.
+    linkinfo= changes kind data.  With index 0 the kernel finds the link
+    by ifname= instead (no rename then).  LinkNotFound when there is no
+    such link.
     """
-    body = _message(check_index(index), **attrs)
+    if not index and attrs.get("ifname") is None:
+        raise ValueError("set_link needs an index or a name")
+    body = _message(index, **attrs)
     if up is not None:
         body.flags = IFF_UP if up else 0
         body.change = IFF_UP

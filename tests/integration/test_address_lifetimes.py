@@ -262,7 +262,10 @@ def sys_ifalias(link):
     return done.stdout.rstrip("\n")
 
 
-@pytest.mark.parametrize("alias", ["uplink to red", "ünïcode ✓", "x" * 254])
+ALIASES = ["uplink to red", "ünïcode ✓", "x" * 254]
+
+
+@pytest.mark.parametrize("alias", ALIASES)
 def test_alias_agrees_with_sys(link, alias):
     changed = link.set(alias=alias)
 
